@@ -1,0 +1,59 @@
+/**
+ * The one registry of reason codes: every "no" in clawea (verifier, policy, API, CLI) names one of these.
+ * Codes the upstream Clawsig verifier also uses keep its spelling and meaning.
+ */
+
+interface ReasonCodeSpec {
+  /** HTTP status an API answers with when this code is the primary reason. */
+  status: number;
+  /** Whether trying the same thing again later can succeed. */
+  retryable: boolean;
+  /** One line, safe to show to any caller. */
+  message: string;
+}
+
+function codes<const T extends Record<string, ReasonCodeSpec>>(table: T): { readonly [K in keyof T]: Readonly<T[K]> } {
+  return Object.freeze(table);
+}
+
+export const REASON_CODES = codes({
+  OK: { status: 200, retryable: false, message: "Verified." },
+
+  // Encoding and canonical form
+  MALFORMED_ENCODING: { status: 400, retryable: false, message: "A value is not in the encoding its field requires (base64url, base58btc)." },
+  CANONICALIZATION_FAILED: { status: 400, retryable: false, message: "The value cannot be put in RFC 8785 canonical form (non-finite number, non-JSON value, lone surrogate)." },
+  MALFORMED_KEY: { status: 400, retryable: false, message: "A key has the wrong size or form." },
+
+  // Envelopes and signatures (upstream codes)
+  MALFORMED_ENVELOPE: { status: 422, retryable: false, message: "The envelope is missing required fields or has an invalid structure." },
+  UNKNOWN_ENVELOPE_VERSION: { status: 422, retryable: false, message: "The envelope version is not one this verifier knows." },
+  UNKNOWN_ENVELOPE_TYPE: { status: 422, retryable: false, message: "The envelope type is not one this verifier knows, or not the one expected here." },
+  UNKNOWN_HASH_ALGORITHM: { status: 422, retryable: false, message: "The hash algorithm is not SHA-256." },
+  UNKNOWN_ALGORITHM: { status: 422, retryable: false, message: "The signature algorithm is not Ed25519." },
+  UNKNOWN_VERSION: { status: 422, retryable: false, message: "A document version field holds a version this verifier does not know." },
+  HASH_MISMATCH: { status: 422, retryable: false, message: "A recomputed hash does not match the one recorded." },
+  SIGNATURE_INVALID: { status: 422, retryable: false, message: "A signature does not verify under the signer's key." },
+  INVALID_DID_FORMAT: { status: 422, retryable: false, message: "A signer is not a did:key holding an Ed25519 key." },
+  SIGNER_NOT_TRUSTED: { status: 422, retryable: false, message: "The signer is valid but not among the trust anchors for its role." },
+  SCHEMA_VALIDATION_FAILED: { status: 422, retryable: false, message: "The document does not match its JSON Schema." },
+  MISSING_REQUIRED_FIELD: { status: 422, retryable: false, message: "A field the format requires is absent." },
+
+  // Evidence semantics (upstream codes)
+  EVENT_CHAIN_BROKEN: { status: 422, retryable: false, message: "The event chain does not link: a prev hash or event hash is wrong." },
+  RECEIPT_BINDING_MISMATCH: { status: 422, retryable: false, message: "A receipt is not bound to this run or to an event of its chain." },
+  PROOF_BUNDLE_AGENT_MISMATCH: { status: 422, retryable: false, message: "The proof bundle's agent DID is not its signer." },
+  EVIDENCE_MISMATCH: { status: 422, retryable: false, message: "Two pieces of evidence that must agree do not." },
+  INCLUSION_PROOF_INVALID: { status: 422, retryable: false, message: "The Merkle inclusion proof does not resolve to the signed root." },
+  CONSISTENCY_PROOF_INVALID: { status: 422, retryable: false, message: "The Merkle consistency proof does not link the two tree heads." },
+  CAUSAL_CLOCK_CONTRADICTION: { status: 422, retryable: false, message: "Timestamps contradict each other (created after issued)." },
+  FUTURE_TIMESTAMP_POISONING: { status: 422, retryable: false, message: "A timestamp lies in the future of the verification time." },
+  EXPIRED_TTL: { status: 422, retryable: false, message: "The artifact expired before the verification time." },
+  UNSUPPORTED_EVIDENCE: { status: 422, retryable: false, message: "The artifact carries an evidence section this verifier cannot check, so it fails closed." },
+  INPUT_UNREADABLE: { status: 400, retryable: false, message: "The input is not readable JSON." },
+});
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
+export function isReasonCode(value: unknown): value is ReasonCode {
+  return typeof value === "string" && Object.hasOwn(REASON_CODES, value);
+}
