@@ -164,12 +164,6 @@ export function verifyEnvelope<P = unknown>(input: unknown, options: VerifyEnvel
   if ("expires_at" in input && !isRfc3339(input.expires_at)) {
     return reject("MALFORMED_ENVELOPE", "expires_at", "expires_at must be RFC 3339");
   }
-  let publicKey: Uint8Array;
-  try {
-    publicKey = publicKeyFromDid(input.signer_did as string);
-  } catch {
-    return reject("INVALID_DID_FORMAT", "signer_did", "signer_did must be an Ed25519 did:key");
-  }
   const payloadHash = input.payload_hash_b64u as string;
   let matches: boolean;
   try {
@@ -180,6 +174,14 @@ export function verifyEnvelope<P = unknown>(input: unknown, options: VerifyEnvel
   }
   if (!matches) {
     return reject("HASH_MISMATCH", "payload_hash_b64u", "payload_hash_b64u does not match the payload");
+  }
+  // The hash comes first, as upstream orders it: an envelope whose payload and signer were both
+  // altered reports the payload.
+  let publicKey: Uint8Array;
+  try {
+    publicKey = publicKeyFromDid(input.signer_did as string);
+  } catch {
+    return reject("INVALID_DID_FORMAT", "signer_did", "signer_did must be an Ed25519 did:key");
   }
   let signature: Uint8Array;
   try {

@@ -44,3 +44,15 @@ export {
   type InclusionProofInput,
   type MerkleNodeReader,
 } from "./merkle.js";
+export {
+  EXPORT_ATTESTATION_LISTS,
+  artifactFile,
+  exportBundleHash,
+  exportManifestEntries,
+  signExportBundle,
+  type ExportArtifacts,
+  type ExportBundle,
+  type ManifestEntry,
+  type SignExportBundleInput,
+} from "./export-bundle.js";
+export { MERKLE_ALGORITHM, buildLogInclusionProof, signLogRoot, type BuildInclusionProofInput, type LogInclusionProof } from "./log-proof.js";

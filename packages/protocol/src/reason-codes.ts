@@ -49,6 +49,7 @@ export const REASON_CODES = codes({
   FUTURE_TIMESTAMP_POISONING: { status: 422, retryable: false, message: "A timestamp lies in the future of the verification time." },
   EXPIRED_TTL: { status: 422, retryable: false, message: "The artifact expired before the verification time." },
   UNSUPPORTED_EVIDENCE: { status: 422, retryable: false, message: "The artifact carries an evidence section this verifier cannot check, so it fails closed." },
+  DEPENDENCY_NOT_CONFIGURED: { status: 500, retryable: false, message: "A check was given no usable trust anchors or verification time, so it cannot decide." },
   INPUT_UNREADABLE: { status: 400, retryable: false, message: "The input is not readable JSON." },
 });
 
