@@ -51,6 +51,29 @@ export const REASON_CODES = codes({
   UNSUPPORTED_EVIDENCE: { status: 422, retryable: false, message: "The artifact carries an evidence section this verifier cannot check, so it fails closed." },
   DEPENDENCY_NOT_CONFIGURED: { status: 500, retryable: false, message: "A check was given no usable trust anchors or verification time, so it cannot decide." },
   INPUT_UNREADABLE: { status: 400, retryable: false, message: "The input is not readable JSON." },
+
+  // HTTP API: who is calling
+  AUTH_REQUIRED: { status: 401, retryable: false, message: "Send an API key as `Authorization: Bearer <key>`." },
+  API_KEY_INVALID: { status: 401, retryable: false, message: "The API key is not one this platform issued." },
+  API_KEY_EXPIRED: { status: 401, retryable: false, message: "The API key has expired." },
+  API_KEY_REVOKED: { status: 401, retryable: false, message: "The API key was revoked." },
+  ROLE_NOT_PERMITTED: { status: 403, retryable: false, message: "None of the key's roles may call this route." },
+
+  // HTTP API: what was asked
+  NOT_FOUND: { status: 404, retryable: false, message: "No such resource (or not yours)." },
+  VALIDATION_FAILED: { status: 400, retryable: false, message: "The request does not match the route's schema." },
+  BODY_TOO_LARGE: { status: 413, retryable: false, message: "The request body exceeds the size limit." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, message: "Send JSON (`Content-Type: application/json`)." },
+  ALREADY_EXISTS: { status: 409, retryable: false, message: "A resource with that name already exists." },
+  ILLEGAL_TRANSITION: { status: 409, retryable: false, message: "The resource's current state does not allow this action." },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, retryable: false, message: "This Idempotency-Key was used for a different request." },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, retryable: true, message: "A request with this Idempotency-Key is still being processed." },
+  POLICY_INVALID: { status: 422, retryable: false, message: "The Work Policy Contract does not match its schema." },
+  REFERENCE_NOT_FOUND: { status: 422, retryable: false, message: "The request names a template, policy or secret that does not exist." },
+
+  // HTTP API: the platform itself
+  DEPENDENCY_UNAVAILABLE: { status: 503, retryable: true, message: "A backing service (database, queue) is unreachable." },
+  INTERNAL_ERROR: { status: 500, retryable: true, message: "An unexpected error; it was logged with the request id." },
 });
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -18,3 +18,4 @@ export {
   type UpstreamSchema,
   type UpstreamSchemas,
 } from "./upstream-schemas.js";
+export { createTestDatabase, type TestDatabase } from "./test-database.js";

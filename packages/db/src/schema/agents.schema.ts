@@ -1,0 +1,67 @@
+/** Agents, their lifecycle state and health, and which WPC each had when. */
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { createdAt } from "./columns.js";
+import { templates } from "./templates.schema.js";
+import { tenants } from "./tenants.schema.js";
+
+export const AGENT_STATUSES = ["provisioning", "running", "sleeping", "destroyed", "failed"] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const agents = pgTable(
+  "agents",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    templateId: text("template_id")
+      .notNull()
+      .references(() => templates.id),
+    name: text("name").notNull(),
+    status: text("status").$type<AgentStatus>().notNull(),
+    did: text("did").notNull(),
+    /** The agent's Ed25519 seed, sealed under the KEK: the data plane signs proof bundles with it. */
+    signingKeySealed: text("signing_key_sealed").notNull(),
+    policyHash: text("policy_hash"),
+    runtime: text("runtime").notNull(),
+    model: text("model").notNull(),
+    cpuMillis: integer("cpu_millis").notNull(),
+    memoryMb: integer("memory_mb").notNull(),
+    diskMb: integer("disk_mb").notNull(),
+    sleepAfterSeconds: integer("sleep_after_seconds").notNull(),
+    stateless: boolean("stateless").notNull(),
+    secretRefs: text("secret_refs").array().notNull().default([]),
+    config: jsonb("config").notNull().default({}),
+    sandboxId: text("sandbox_id"),
+    lastActiveAt: timestamp("last_active_at", { withTimezone: true, mode: "date" }),
+    cpuUsageMillis: doublePrecision("cpu_usage_millis"),
+    memoryUsageMb: doublePrecision("memory_usage_mb"),
+    lastErrorCode: text("last_error_code"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdByKeyId: text("created_by_key_id"),
+  },
+  (t) => [
+    index("agents_tenant_id_idx").on(t.tenantId, t.id),
+    index("agents_tenant_status_idx").on(t.tenantId, t.status),
+    index("agents_template_idx").on(t.templateId),
+  ],
+);
+
+export const agentPolicyHistory = pgTable(
+  "agent_policy_history",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    policyHash: text("policy_hash"),
+    effectiveFrom: timestamp("effective_from", { withTimezone: true, mode: "date" }).notNull(),
+    effectiveTo: timestamp("effective_to", { withTimezone: true, mode: "date" }),
+    assignedByKeyId: text("assigned_by_key_id"),
+  },
+  (t) => [index("agent_policy_history_agent_idx").on(t.agentId, t.effectiveFrom), index("agent_policy_history_tenant_idx").on(t.tenantId)],
+);

@@ -1,0 +1,9 @@
+/** The whole database schema, one file per aggregate. */
+export * from "./tenants.schema.js";
+export * from "./templates.schema.js";
+export * from "./agents.schema.js";
+export * from "./policies.schema.js";
+export * from "./secrets.schema.js";
+export * from "./usage.schema.js";
+export * from "./outbox.schema.js";
+export * from "./idempotency.schema.js";

@@ -1,0 +1,54 @@
+/**
+ * The job catalog: every job the planes exchange, its queue and its payload schema. The control
+ * plane writes these through the outbox; the data plane's workers consume them.
+ */
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+
+export const QUEUES = { agents: "clawea-agents" } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const AgentAction = Type.Object(
+  {
+    tenant_id: Type.String(),
+    agent_id: Type.String(),
+    /** The id of the action that caused the job; also the BullMQ job id, so retries enqueue nothing twice. */
+    action_id: Type.String(),
+    requested_at: Type.String({ format: "date-time" }),
+  },
+  { additionalProperties: false },
+);
+
+const PolicyUpdate = Type.Object(
+  {
+    tenant_id: Type.String(),
+    agent_id: Type.String(),
+    action_id: Type.String(),
+    requested_at: Type.String({ format: "date-time" }),
+    policy_hash: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+export const JOBS = {
+  "agent.deploy": { queue: QUEUES.agents, payload: AgentAction },
+  "agent.sleep": { queue: QUEUES.agents, payload: AgentAction },
+  "agent.wake": { queue: QUEUES.agents, payload: AgentAction },
+  "agent.destroy": { queue: QUEUES.agents, payload: AgentAction },
+  "agent.policy_update": { queue: QUEUES.agents, payload: PolicyUpdate },
+  "agent.health": { queue: QUEUES.agents, payload: AgentAction },
+} as const satisfies Record<string, { queue: QueueName; payload: TSchema }>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = Static<(typeof JOBS)[N]["payload"]>;
+
+export interface Job<N extends JobName = JobName> {
+  name: N;
+  payload: JobPayload<N>;
+  /** Deterministic id: the action's id. BullMQ ignores a second add with the same id. */
+  jobId: string;
+}
+
+/** BullMQ forbids ':' in custom job ids; ours are `<job name>.<action id>` with the dot-free action id. */
+export function jobIdFor(name: JobName, actionId: string): string {
+  return `${name.replace(".", "-")}-${actionId}`;
+}

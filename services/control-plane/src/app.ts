@@ -1,0 +1,126 @@
+/** Builds the Fastify app (no listening): plugins, error shape, OpenAPI, and every feature's routes. */
+import { randomUUID } from "node:crypto";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from "fastify";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Db, Keyring } from "@clawea/db";
+import { authPlugin } from "./http/auth.js";
+import { idempotencyPlugin } from "./http/idempotency.js";
+import { ApiError, Problem, problemBody } from "./http/problem.js";
+import { validatorCompiler } from "./http/validation.js";
+import { registerFeatures } from "./features/index.js";
+
+export interface AppDeps {
+  db: Db;
+  keyring: Keyring;
+  bootstrapKeyHash: Buffer;
+  /** Called after a commit that wrote outbox jobs, so the relay moves them now rather than at its next tick. */
+  jobsWritten: () => void;
+  /** Reachability of the backing services, for /readyz. */
+  readiness: () => Promise<Record<string, boolean>>;
+  logger: FastifyBaseLogger | false;
+  bodyLimitBytes?: number;
+  now?: () => Date;
+}
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+const REQUEST_ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+function fastifyErrorCode(error: FastifyError): ApiError {
+  if (error.validation) {
+    const first = error.validation[0];
+    const where = `${error.validationContext ?? "request"}${first?.instancePath ?? ""}`;
+    return new ApiError("VALIDATION_FAILED", `${where}: ${first?.message ?? "invalid"}`, {
+      errors: error.validation.map((v) => ({ path: `${error.validationContext ?? ""}${v.instancePath}`, message: v.message ?? "" })),
+    });
+  }
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new ApiError("BODY_TOO_LARGE");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new ApiError("UNSUPPORTED_MEDIA_TYPE");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new ApiError("VALIDATION_FAILED", "the body is not valid JSON");
+    default:
+      break;
+  }
+  if (error.statusCode === 400 && error instanceof SyntaxError) return new ApiError("VALIDATION_FAILED", "the body is not valid JSON");
+  const pgCode = (error as { code?: string }).code;
+  if (pgCode === "ECONNREFUSED" || pgCode === "57P01" || pgCode === "ETIMEDOUT") return new ApiError("DEPENDENCY_UNAVAILABLE");
+  return new ApiError("INTERNAL_ERROR");
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : deps.logger,
+    bodyLimit: deps.bodyLimitBytes ?? 256 * 1024,
+    genReqId: (request) => {
+      const incoming = request.headers["x-request-id"];
+      return typeof incoming === "string" && REQUEST_ID_RE.test(incoming) ? incoming : `req_${randomUUID().replaceAll("-", "")}`;
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  // The API speaks JSON only: anything else is 415, not a string the schema then rejects.
+  app.removeContentTypeParser("text/plain");
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "clawea API",
+        version: "0.1.0",
+        description: "Enterprise agent platform: tenants, keys, templates, agents, policies, secrets, usage.",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "A tenant API key `<key id>.<secret>`." },
+          bootstrapKey: { type: "http", scheme: "bearer", description: "The platform operator's bootstrap key." },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(authPlugin, { db: deps.db, bootstrapKeyHash: deps.bootstrapKeyHash, now: deps.now ?? (() => new Date()) });
+  await app.register(idempotencyPlugin, { db: deps.db });
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = error instanceof ApiError ? error : fastifyErrorCode(error);
+    if (apiError.code === "INTERNAL_ERROR" || apiError.code === "DEPENDENCY_UNAVAILABLE") {
+      request.log.error({ err: error, reason_code: apiError.code }, "request failed");
+    }
+    if (apiError.code === "DEPENDENCY_UNAVAILABLE") reply.header("retry-after", "5");
+    return reply
+      .code(apiError.status)
+      .type("application/problem+json")
+      .send(problemBody(apiError.code, apiError.message, request.id, apiError.extra));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type("application/problem+json")
+      .send(problemBody("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`, request.id)),
+  );
+
+  await registerFeatures(app, deps);
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

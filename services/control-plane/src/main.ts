@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/** The control-plane process: config, pool, Redis, migrations, outbox relay, listen, graceful shutdown. */
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import pino from "pino";
+import { createDatabase, migrateDatabase } from "@clawea/db";
+import { QUEUES, startOutboxRelay } from "@clawea/queue";
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`control-plane: configuration error: ${error.message}\n`);
+  process.exit(2);
+}
+
+const logger = pino({ level: config.logLevel, base: { service: "control-plane" } });
+const database = createDatabase(config.databaseUrl, { applicationName: "clawea-control-plane" });
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+
+try {
+  await database.pool.query("select 1");
+  await redis.connect();
+} catch (error) {
+  logger.fatal({ err: error }, "PostgreSQL or Redis is unreachable (DATABASE_URL, REDIS_URL); start them with `docker compose up -d postgres redis`");
+  process.exit(1);
+}
+if (config.migrateOnStart) await migrateDatabase(database.pool);
+
+const queues = Object.fromEntries(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis })]));
+const relay = startOutboxRelay({ db: database.db, sinks: queues, onError: (err) => logger.error({ err }, "outbox relay failed; will retry") });
+
+const app = await buildApp({
+  db: database.db,
+  keyring: config.keyring,
+  bootstrapKeyHash: config.bootstrapKeyHash,
+  jobsWritten: relay.kick,
+  readiness: async () => ({
+    database: await database.pool.query("select 1").then(() => true, () => false),
+    redis: await redis.ping().then(() => true, () => false),
+  }),
+  logger,
+  bodyLimitBytes: config.bodyLimitBytes,
+});
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  logger.info({ signal }, "shutting down");
+  await app.close();
+  await relay.stop();
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+  await redis.quit();
+  await database.close();
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+await app.listen({ host: config.host, port: config.port });
