@@ -5,3 +5,4 @@ export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.js";
 export { BUILTIN_TEMPLATES } from "./builtin-templates.js";
 export { ID_PREFIXES, isId, newId, type IdKind } from "./ids.js";
 export { SealError, keyringFrom, seal, sealBinding, unseal, type Keyring } from "./seal.js";
+export { openSecret, type OpenedSecret } from "./open-secret.js";

@@ -66,6 +66,8 @@ export const REASON_CODES = codes({
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, message: "Send JSON (`Content-Type: application/json`)." },
   ALREADY_EXISTS: { status: 409, retryable: false, message: "A resource with that name already exists." },
   ILLEGAL_TRANSITION: { status: 409, retryable: false, message: "The resource's current state does not allow this action." },
+  RESOURCE_IN_USE: { status: 409, retryable: false, message: "The resource is still in use (a template by agents that are not destroyed)." },
+  READ_ONLY_RESOURCE: { status: 403, retryable: false, message: "Built-in resources cannot be changed or deleted." },
   IDEMPOTENCY_KEY_REUSED: { status: 422, retryable: false, message: "This Idempotency-Key was used for a different request." },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, retryable: true, message: "A request with this Idempotency-Key is still being processed." },
   POLICY_INVALID: { status: 422, retryable: false, message: "The Work Policy Contract does not match its schema." },

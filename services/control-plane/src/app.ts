@@ -62,7 +62,7 @@ function fastifyErrorCode(error: FastifyError): ApiError {
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
-    logger: deps.logger === false ? false : deps.logger,
+    ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
     bodyLimit: deps.bodyLimitBytes ?? 256 * 1024,
     genReqId: (request) => {
       const incoming = request.headers["x-request-id"];

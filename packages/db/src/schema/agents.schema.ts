@@ -7,6 +7,10 @@ import { tenants } from "./tenants.schema.js";
 export const AGENT_STATUSES = ["provisioning", "running", "sleeping", "destroyed", "failed"] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
+/** Lifecycle actions the control plane has asked of the data plane and that it has not yet carried out. */
+export const AGENT_ACTIONS = ["deploy", "sleep", "wake", "destroy"] as const;
+export type AgentAction = (typeof AGENT_ACTIONS)[number];
+
 export const agents = pgTable(
   "agents",
   {
@@ -37,13 +41,22 @@ export const agents = pgTable(
     cpuUsageMillis: doublePrecision("cpu_usage_millis"),
     memoryUsageMb: doublePrecision("memory_usage_mb"),
     lastErrorCode: text("last_error_code"),
+    /**
+     * The lifecycle action requested and not yet done: set by the control plane with the job, cleared
+     * by the data plane when it reports the outcome (only while `pending_action_id` is still its job's).
+     */
+    pendingAction: text("pending_action").$type<AgentAction>(),
+    pendingActionId: text("pending_action_id"),
+    pendingActionAt: timestamp("pending_action_at", { withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     createdByKeyId: text("created_by_key_id"),
   },
   (t) => [
     index("agents_tenant_id_idx").on(t.tenantId, t.id),
-    index("agents_tenant_status_idx").on(t.tenantId, t.status),
+    // Lists filtered by status or template page by id within the filter.
+    index("agents_tenant_status_id_idx").on(t.tenantId, t.status, t.id),
+    index("agents_tenant_template_id_idx").on(t.tenantId, t.templateId, t.id),
     index("agents_template_idx").on(t.templateId),
   ],
 );

@@ -3,6 +3,9 @@ import { pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.js";
 import { tenants } from "./tenants.schema.js";
 
+export const SECRET_KINDS = ["provider_key", "gateway_token", "integration_token"] as const;
+export type SecretKind = (typeof SECRET_KINDS)[number];
+
 export const secrets = pgTable(
   "secrets",
   {
@@ -10,7 +13,7 @@ export const secrets = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    kind: text("kind").notNull(),
+    kind: text("kind").$type<SecretKind>().notNull(),
     sealed: text("sealed").notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

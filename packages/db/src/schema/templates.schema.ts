@@ -1,5 +1,6 @@
 /** Agent templates: built-in ones (tenant_id null) and each tenant's own. */
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.js";
 import { tenants } from "./tenants.schema.js";
 
@@ -22,6 +23,11 @@ export const templates = pgTable(
     secretRefs: text("secret_refs").array().notNull().default([]),
     config: jsonb("config").notNull().default({}),
     createdAt: createdAt(),
+    /** Deleted templates stay as rows: destroyed agents still name them, and the audit reads them. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [uniqueIndex("templates_tenant_name_idx").on(t.tenantId, t.name), index("templates_tenant_idx").on(t.tenantId, t.id)],
+  (t) => [
+    uniqueIndex("templates_tenant_name_live_idx").on(t.tenantId, t.name).where(sql`${t.deletedAt} is null`),
+    index("templates_tenant_idx").on(t.tenantId, t.id),
+  ],
 );
