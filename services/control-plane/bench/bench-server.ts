@@ -13,7 +13,7 @@ import { buildApp } from "../src/app.js";
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 100_000);
 const testDb = await createTestDatabase();
-const database = createDatabase(testDb.url, { max: 10 });
+const database = createDatabase(testDb.url, { max: Number(process.env.BENCH_POOL ?? 10) });
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
 const queue = new Queue(QUEUES.agents, { connection: redis, prefix: `clawea-bench-${testDb.name}` });
 const relay = startOutboxRelay({ db: database.db, sinks: { [QUEUES.agents]: queue } });

@@ -12,6 +12,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Db, Keyring } from "@clawea/db";
+import { ApiKeyCache } from "./http/api-key-cache.js";
 import { authPlugin } from "./http/auth.js";
 import { idempotencyPlugin } from "./http/idempotency.js";
 import { ApiError, Problem, problemBody } from "./http/problem.js";
@@ -94,7 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
-  await app.register(authPlugin, { db: deps.db, bootstrapKeyHash: deps.bootstrapKeyHash, now: deps.now ?? (() => new Date()) });
+  const keyCache = new ApiKeyCache();
+  await app.register(authPlugin, { db: deps.db, bootstrapKeyHash: deps.bootstrapKeyHash, now: deps.now ?? (() => new Date()), keyCache });
   await app.register(idempotencyPlugin, { db: deps.db });
 
   app.addHook("onSend", async (request, reply) => {
@@ -120,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       .send(problemBody("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`, request.id)),
   );
 
-  await registerFeatures(app, deps);
+  await registerFeatures(app, deps, { keyCache });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

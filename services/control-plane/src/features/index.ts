@@ -1,5 +1,6 @@
 /** Every feature's routes, registered in one place. */
 import type { App, AppDeps } from "../app.js";
+import type { ApiKeyCache } from "../http/api-key-cache.js";
 import { agentsRoutes } from "./agents/agents.routes.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { policiesRoutes } from "./policies/policies.routes.js";
@@ -8,9 +9,14 @@ import { templatesRoutes } from "./templates/templates.routes.js";
 import { tenantsRoutes } from "./tenants/tenants.routes.js";
 import { usageRoutes } from "./usage/usage.routes.js";
 
-export async function registerFeatures(app: App, deps: AppDeps): Promise<void> {
+/** Process-local state the app shares between plugins and features. */
+export interface AppInternals {
+  keyCache: ApiKeyCache;
+}
+
+export async function registerFeatures(app: App, deps: AppDeps, internals: AppInternals): Promise<void> {
   await healthRoutes(app, deps);
-  await tenantsRoutes(app, deps);
+  await tenantsRoutes(app, deps, internals);
   await templatesRoutes(app, deps);
   await agentsRoutes(app, deps);
   await policiesRoutes(app, deps);

@@ -7,6 +7,7 @@ import { and, eq } from "drizzle-orm";
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { apiKeys, newId, type Db } from "@clawea/db";
+import type { ApiKeyCache } from "./api-key-cache.js";
 import { ApiError } from "./problem.js";
 
 export const ROLES = ["admin", "security", "operator", "auditor", "finance", "developer"] as const;
@@ -54,6 +55,7 @@ export interface AuthOptions {
   db: Db;
   bootstrapKeyHash: Buffer;
   now: () => Date;
+  keyCache: ApiKeyCache;
 }
 
 // last_used_at is for humans ("is this key still in use?"): a minute's precision spares a write per request.
@@ -78,9 +80,13 @@ export const authPlugin = fp<AuthOptions>(async (app: FastifyInstance, options) 
 
     const [keyId, secret, ...rest] = token.split(".");
     if (!keyId || !secret || rest.length > 0 || !/^key_[0-9a-f]{32}$/.test(keyId)) throw new ApiError("API_KEY_INVALID");
-    const [row] = await options.db.select().from(apiKeys).where(eq(apiKeys.id, keyId)).limit(1);
-    if (!row || !sameHash(Buffer.from(hashSecret(secret)), Buffer.from(row.secretHash))) throw new ApiError("API_KEY_INVALID");
     const now = options.now();
+    let row = options.keyCache.get(keyId, now.getTime());
+    if (row === undefined) {
+      [row = null] = await options.db.select().from(apiKeys).where(eq(apiKeys.id, keyId)).limit(1);
+      options.keyCache.set(keyId, row, now.getTime());
+    }
+    if (!row || !sameHash(Buffer.from(hashSecret(secret)), Buffer.from(row.secretHash))) throw new ApiError("API_KEY_INVALID");
     if (row.revokedAt && row.revokedAt <= now) throw new ApiError("API_KEY_REVOKED");
     if (row.expiresAt && row.expiresAt <= now) throw new ApiError("API_KEY_EXPIRED");
     const roles = row.roles as Role[];

@@ -1,6 +1,6 @@
 /** Agent rows, their policy history and the fleet aggregates. Every query is scoped by tenant. */
 import { and, desc, eq, getTableColumns, isNull, lt, sql } from "drizzle-orm";
-import { agentPolicyHistory, agents, templates, tenants, type AgentAction, type AgentStatus, type Executor } from "@clawea/db";
+import { agentPolicyHistory, agents, templates, tenants, type AgentAction, type AgentStatus, type Db, type Executor } from "@clawea/db";
 
 export type AgentRow = Omit<typeof agents.$inferSelect, "signingKeySealed">;
 
@@ -20,6 +20,78 @@ export interface FleetCell {
   cpuMillis: number;
   memoryMb: number;
   diskMb: number;
+}
+
+const healthStatements = new WeakMap<Db, ReturnType<typeof prepareHealth>>();
+
+function prepareHealth(db: Db) {
+  return db
+    .select({
+      id: agents.id,
+      status: agents.status,
+      pendingAction: agents.pendingAction,
+      pendingActionId: agents.pendingActionId,
+      pendingActionAt: agents.pendingActionAt,
+      lastActiveAt: agents.lastActiveAt,
+      cpuUsageMillis: agents.cpuUsageMillis,
+      memoryUsageMb: agents.memoryUsageMb,
+      sandboxId: agents.sandboxId,
+      lastErrorCode: agents.lastErrorCode,
+      updatedAt: agents.updatedAt,
+    })
+    .from(agents)
+    .where(and(eq(agents.tenantId, sql.placeholder("tenantId")), eq(agents.id, sql.placeholder("agentId"))))
+    .prepare("agent_health");
+}
+
+function healthStatement(db: Db) {
+  let statement = healthStatements.get(db);
+  if (!statement) {
+    statement = prepareHealth(db);
+    healthStatements.set(db, statement);
+  }
+  return statement;
+}
+
+interface ListShape {
+  status: boolean;
+  template: boolean;
+  cursor: boolean;
+}
+
+function prepareList(db: Db, shape: ListShape, name: string) {
+  return db
+    .select(agentColumns)
+    .from(agents)
+    .where(
+      and(
+        eq(agents.tenantId, sql.placeholder("tenantId")),
+        shape.status ? eq(agents.status, sql.placeholder("status")) : undefined,
+        shape.template ? eq(agents.templateId, sql.placeholder("templateId")) : undefined,
+        shape.cursor ? lt(agents.id, sql.placeholder("before")) : undefined,
+      ),
+    )
+    .orderBy(desc(agents.id))
+    .limit(sql.placeholder("limit"))
+    .prepare(name);
+}
+
+// List pages are the second-hottest read: one prepared statement per filter shape (eight at most).
+const listStatements = new WeakMap<Db, Map<string, ReturnType<typeof prepareList>>>();
+
+function listStatement(db: Db, shape: ListShape) {
+  const name = `agents_list_${Number(shape.status)}${Number(shape.template)}${Number(shape.cursor)}`;
+  let byShape = listStatements.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    listStatements.set(db, byShape);
+  }
+  let statement = byShape.get(name);
+  if (!statement) {
+    statement = prepareList(db, shape, name);
+    byShape.set(name, statement);
+  }
+  return statement;
 }
 
 export const agentsRepo = {
@@ -45,40 +117,20 @@ export const agentsRepo = {
     return row;
   },
 
-  async health(ex: Executor, tenantId: string, agentId: string) {
-    const [row] = await ex
-      .select({
-        id: agents.id,
-        status: agents.status,
-        pendingAction: agents.pendingAction,
-        pendingActionId: agents.pendingActionId,
-        pendingActionAt: agents.pendingActionAt,
-        lastActiveAt: agents.lastActiveAt,
-        cpuUsageMillis: agents.cpuUsageMillis,
-        memoryUsageMb: agents.memoryUsageMb,
-        sandboxId: agents.sandboxId,
-        lastErrorCode: agents.lastErrorCode,
-        updatedAt: agents.updatedAt,
-      })
-      .from(agents)
-      .where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)));
+  /** The hottest read of the API (dashboards poll it): a named prepared statement, planned once per connection. */
+  async health(db: Db, tenantId: string, agentId: string) {
+    const [row] = await healthStatement(db).execute({ tenantId, agentId });
     return row;
   },
 
-  async list(ex: Executor, tenantId: string, filter: AgentFilter, limit: number, before: string | null): Promise<AgentRow[]> {
-    return ex
-      .select(agentColumns)
-      .from(agents)
-      .where(
-        and(
-          eq(agents.tenantId, tenantId),
-          filter.status ? eq(agents.status, filter.status) : undefined,
-          filter.templateId ? eq(agents.templateId, filter.templateId) : undefined,
-          before ? lt(agents.id, before) : undefined,
-        ),
-      )
-      .orderBy(desc(agents.id))
-      .limit(limit);
+  async list(db: Db, tenantId: string, filter: AgentFilter, limit: number, before: string | null): Promise<AgentRow[]> {
+    return listStatement(db, { status: filter.status !== undefined, template: filter.templateId !== undefined, cursor: before !== null }).execute({
+      tenantId,
+      status: filter.status,
+      templateId: filter.templateId,
+      before,
+      limit,
+    });
   },
 
   /**

@@ -1,13 +1,14 @@
 /** Tenant onboarding (platform operator) and API keys (tenant admins). */
 import type { App, AppDeps } from "../../app.js";
+import type { AppInternals } from "../index.js";
 import { tenantOf } from "../../http/auth.js";
 import { PageQuery, Page } from "../../http/pagination.js";
 import { problemResponses } from "../../http/problem.js";
 import { ApiKey, CreateApiKey, CreatedApiKey, CreatedTenant, CreateTenant, KeyIdParams, Tenant } from "./tenants.schemas.js";
 import { createTenantsService } from "./tenants.service.js";
 
-export async function tenantsRoutes(app: App, deps: AppDeps): Promise<void> {
-  const service = createTenantsService({ db: deps.db, now: deps.now ?? (() => new Date()) });
+export async function tenantsRoutes(app: App, deps: AppDeps, internals: AppInternals): Promise<void> {
+  const service = createTenantsService({ db: deps.db, now: deps.now ?? (() => new Date()), keyCache: internals.keyCache });
   const tags = ["tenants"];
 
   app.post(

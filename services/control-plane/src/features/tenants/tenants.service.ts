@@ -1,5 +1,6 @@
 /** Tenant onboarding and API-key lifecycle. Keys are shown once and stored only as hashes. */
 import { newId, type Db } from "@clawea/db";
+import type { ApiKeyCache } from "../../http/api-key-cache.js";
 import { mintApiKey, type Role } from "../../http/auth.js";
 import { ApiError } from "../../http/problem.js";
 import { decodeCursor, toPage } from "../../http/pagination.js";
@@ -8,6 +9,7 @@ import { tenantsRepo, type ApiKeyRow, type TenantRow } from "./tenants.repo.js";
 export interface TenantsDeps {
   db: Db;
   now: () => Date;
+  keyCache: Pick<ApiKeyCache, "evict">;
 }
 
 export function renderTenant(row: TenantRow) {
@@ -26,7 +28,7 @@ export function renderKey(row: ApiKeyRow) {
   };
 }
 
-export function createTenantsService({ db, now }: TenantsDeps) {
+export function createTenantsService({ db, now, keyCache }: TenantsDeps) {
   async function createKey(tenantId: string, input: { name: string; roles: Role[]; expires_at?: string }, createdByKeyId: string | null) {
     const expiresAt = input.expires_at === undefined ? null : new Date(input.expires_at);
     if (expiresAt && expiresAt <= now()) throw new ApiError("VALIDATION_FAILED", "expires_at must lie in the future");
@@ -75,6 +77,7 @@ export function createTenantsService({ db, now }: TenantsDeps) {
       if (!existing) throw new ApiError("NOT_FOUND", "API key not found");
       if (existing.revokedAt) return renderKey(existing);
       const row = await tenantsRepo.revokeKey(db, tenantId, keyId, now());
+      keyCache.evict(keyId);
       return renderKey(row ?? existing);
     },
   };
