@@ -24,6 +24,7 @@ function harness(now = "2026-11-25T12:00:00.000Z") {
     readFile: async (p) => new Uint8Array(await readFile(p)),
     writeFile: (p, d, mode) => writeFile(p, d, { mode, flag: "wx" }),
     now: () => now,
+    env: () => undefined,
   };
   return { io, out: () => out.join(""), err: () => err.join("") };
 }

@@ -1,18 +1,23 @@
 /** Dispatches `clawea <command>` and turns every failure into an exit status and one clear line. */
 import { EXIT, UsageError, type CliIo, type ExitStatus } from "./io.js";
+import { agentsCommand, AGENTS_USAGE, fleetCommand } from "./commands/agents.command.js";
 import { keygenCommand, KEYGEN_USAGE } from "./commands/keygen.command.js";
 import { verifyCommand, VERIFY_USAGE } from "./commands/verify.command.js";
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<ExitStatus>> = {
   verify: verifyCommand,
   keygen: keygenCommand,
+  agents: agentsCommand,
+  fleet: fleetCommand,
 };
 
 export const USAGE = `clawea — the clawea command line
 
 ${VERIFY_USAGE}
 
-${KEYGEN_USAGE}`;
+${KEYGEN_USAGE}
+
+${AGENTS_USAGE}`;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitStatus> {
   const [name, ...rest] = argv;

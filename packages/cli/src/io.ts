@@ -6,6 +6,7 @@ export interface CliIo {
   writeFile(path: string, data: string, mode: number): Promise<void>;
   /** RFC 3339 current time; verification judges expiry against it unless `--at` says otherwise. */
   now(): string;
+  env(name: string): string | undefined;
 }
 
 /** Exit statuses the issue fixes: CI steps branch on them. */

@@ -9,5 +9,6 @@ const status = await runCli(process.argv.slice(2), {
   readFile: async (path) => new Uint8Array(await readFile(path)),
   writeFile: (path, data, mode) => writeFile(path, data, { mode, flag: "wx" }),
   now: () => new Date().toISOString(),
+  env: (name) => process.env[name],
 });
 process.exitCode = status;

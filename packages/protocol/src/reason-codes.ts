@@ -52,6 +52,26 @@ export const REASON_CODES = codes({
   DEPENDENCY_NOT_CONFIGURED: { status: 500, retryable: false, message: "A check was given no usable trust anchors or verification time, so it cannot decide." },
   INPUT_UNREADABLE: { status: 400, retryable: false, message: "The input is not readable JSON." },
 
+  // Policy: gateway and preflight decisions, plans, CSTs. Never 401/403 (agent runtimes disable a key on those), never 409 (SDKs retry it).
+  POLICY_REQUEST_INVALID: { status: 400, retryable: false, message: "The request to decide is malformed (type, host, port, kind, target or context)." },
+  POLICY_MODEL_DENIED: { status: 400, retryable: false, message: "The policy does not allow this provider, model or model identity tier; choose another model." },
+  POLICY_EGRESS_DENIED: { status: 400, retryable: false, message: "The destination is outside the policy's egress allowlist." },
+  POLICY_SIDE_EFFECT_DENIED: { status: 400, retryable: false, message: "The policy does not allow this kind of side effect on this target." },
+  POLICY_BUDGET_EXCEEDED: { status: 429, retryable: false, message: "The run's token or cost budget is used up." },
+  POLICY_PARENT_UNRESOLVED: { status: 422, retryable: false, message: "The policy inherits a parent that is unknown, too deep or cyclic." },
+  PLAN_PHASE_SIDE_EFFECT_CAPTURED: { status: 428, retryable: true, message: "Plan phase: the side effect was recorded as intended, not performed; it can run once approved." },
+  APPROVAL_REQUIRED: { status: 428, retryable: true, message: "Apply phase without an approval: nothing is performed until a plan is approved." },
+  SIDE_EFFECT_NOT_APPROVED: { status: 428, retryable: false, message: "The side effect is outside the scope approved for this run." },
+  APPROVED_SCOPE_MISMATCH: { status: 422, retryable: false, message: "The approved scope does not match the scope hash its approval pinned." },
+  PLAN_INVALID: { status: 422, retryable: false, message: "The plan or scope is malformed (kind, target, workspace diff or estimate)." },
+  CST_MALFORMED: { status: 400, retryable: false, message: "The capability token is not a well-formed CST (JWS form, header, claims schema, binding)." },
+  CST_SIGNATURE_INVALID: { status: 400, retryable: false, message: "The capability token is not signed by a trusted issuer." },
+  CST_EXPIRED: { status: 400, retryable: false, message: "The capability token is outside its validity window." },
+  CST_AUDIENCE_MISMATCH: { status: 400, retryable: false, message: "The capability token is not meant for this service." },
+  CST_BINDING_MISMATCH: { status: 400, retryable: false, message: "The capability token is bound to another tenant, agent, run, phase, policy or approved scope." },
+  CST_SCOPE_DENIED: { status: 400, retryable: false, message: "The capability token does not grant this action." },
+  CST_REVOKED: { status: 400, retryable: false, message: "The capability token was revoked." },
+
   // HTTP API: who is calling
   AUTH_REQUIRED: { status: 401, retryable: false, message: "Send an API key as `Authorization: Bearer <key>`." },
   API_KEY_INVALID: { status: 401, retryable: false, message: "The API key is not one this platform issued." },
