@@ -93,6 +93,10 @@ export const REASON_CODES = codes({
   POLICY_INVALID: { status: 422, retryable: false, message: "The Work Policy Contract does not match its schema." },
   REFERENCE_NOT_FOUND: { status: 422, retryable: false, message: "The request names a template, policy or secret that does not exist." },
 
+  // Gateway: who may call (never 401/403: OpenClaw benches a key for a minute after those)
+  AGENT_NOT_RUNNING: { status: 409, retryable: true, message: "The agent the token names is not running." },
+  POLICY_NOT_ASSIGNED: { status: 400, retryable: false, message: "The agent has no Work Policy Contract in force, so everything is denied." },
+
   // HTTP API: the platform itself
   DEPENDENCY_UNAVAILABLE: { status: 503, retryable: true, message: "A backing service (database, queue) is unreachable." },
   INTERNAL_ERROR: { status: 500, retryable: true, message: "An unexpected error; it was logged with the request id." },

@@ -7,3 +7,4 @@ export * from "./secrets.schema.js";
 export * from "./usage.schema.js";
 export * from "./outbox.schema.js";
 export * from "./idempotency.schema.js";
+export * from "./gateway.schema.js";

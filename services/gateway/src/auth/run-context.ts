@@ -1,0 +1,122 @@
+/**
+ * Who is calling the gateway: a run, proved by its CST. Every request (model call or egress) is
+ * authenticated here: the token's signature, issuer, audience, expiry and revocation (policy package),
+ * then the agent it names (tenant + DID) and the WPC in force on that agent now. Policy changes take
+ * effect on the live agent within the agent cache's lifetime; policies themselves are immutable.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Redis } from "ioredis";
+import { agents, policies, type Db } from "@clawea/db";
+import type { ReasonCode } from "@clawea/protocol";
+import { normalizePolicy, verifyCst, type CstClaims, type Policy, type RunPhase } from "@clawea/policy";
+import { isRevoked } from "./revocation.js";
+
+export const GATEWAY_AUDIENCE = "clawea-gateway";
+
+export interface RunContext {
+  tenantId: string;
+  agentId: string;
+  agentDid: string;
+  templateId: string;
+  runId: string;
+  phase: RunPhase;
+  jti: string;
+  /** Apply phase: the scope hash the approval pinned. */
+  approvedScopeHash: string | null;
+  policyHash: string;
+  policy: Policy;
+  claims: CstClaims;
+}
+
+export type Authentication = { ok: true; run: RunContext } | { ok: false; reasonCode: ReasonCode; detail: string };
+
+export interface RunAuthenticatorDeps {
+  db: Db;
+  redis: Redis;
+  trustedIssuers: readonly string[];
+  now: () => Date;
+  /** How long an agent's row (status, policy hash) is reused; a policy assignment shows within this. */
+  agentCacheMs?: number;
+}
+
+interface AgentEntry {
+  at: number;
+  agent: { id: string; templateId: string; status: string; policyHash: string | null } | null;
+}
+
+export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
+  const agentCache = new Map<string, AgentEntry>();
+  const policyCache = new Map<string, Policy | null>();
+  const agentCacheMs = deps.agentCacheMs ?? 1_000;
+
+  async function agentOf(tenantId: string, did: string, nowMs: number): Promise<AgentEntry["agent"]> {
+    const cacheKey = `${tenantId} ${did}`;
+    const cached = agentCache.get(cacheKey);
+    if (cached && nowMs - cached.at < agentCacheMs) return cached.agent;
+    const [row] = await deps.db
+      .select({ id: agents.id, templateId: agents.templateId, status: agents.status, policyHash: agents.policyHash })
+      .from(agents)
+      .where(and(eq(agents.tenantId, tenantId), eq(agents.did, did)))
+      .limit(1);
+    if (agentCache.size > 10_000) agentCache.clear();
+    agentCache.set(cacheKey, { at: nowMs, agent: row ?? null });
+    return row ?? null;
+  }
+
+  /** Policies are content-addressed and immutable: a hash, once loaded, never needs loading again. */
+  async function policyOf(tenantId: string, hash: string): Promise<Policy | null> {
+    const cacheKey = `${tenantId} ${hash}`;
+    if (policyCache.has(cacheKey)) return policyCache.get(cacheKey) ?? null;
+    const [row] = await deps.db
+      .select({ document: policies.document })
+      .from(policies)
+      .where(and(eq(policies.tenantId, tenantId), eq(policies.hash, hash)));
+    const normalized = row ? normalizePolicy(row.document) : null;
+    const policy = normalized?.ok ? normalized.policy : null;
+    policyCache.set(cacheKey, policy);
+    return policy;
+  }
+
+  return {
+    async authenticate(token: string | undefined, requiredScope?: string): Promise<Authentication> {
+      if (!token) return { ok: false, reasonCode: "CST_MALFORMED", detail: "send the run's CST (X-CST header or Bearer token)" };
+      const now = deps.now();
+      const verified = await verifyCst(token, {
+        trustedIssuers: deps.trustedIssuers,
+        audience: GATEWAY_AUDIENCE,
+        now: now.toISOString(),
+        ...(requiredScope ? { requiredScope } : {}),
+        isRevoked: (jti) => isRevoked(deps.redis, jti),
+      });
+      if (!verified.ok) return { ok: false, reasonCode: verified.reason_code, detail: verified.detail };
+      const { claims, binding } = verified;
+      if (!binding.run_id || !binding.phase) {
+        return { ok: false, reasonCode: "CST_BINDING_MISMATCH", detail: "the token is not bound to a run and phase" };
+      }
+      const agent = await agentOf(binding.tenant_id, claims.sub, now.getTime());
+      if (!agent) return { ok: false, reasonCode: "CST_BINDING_MISMATCH", detail: "the token names no agent of its tenant" };
+      if (agent.status !== "running") return { ok: false, reasonCode: "AGENT_NOT_RUNNING", detail: `the agent is ${agent.status}` };
+      if (!agent.policyHash) return { ok: false, reasonCode: "POLICY_NOT_ASSIGNED", detail: "the agent has no WPC: everything is denied" };
+      const policy = await policyOf(binding.tenant_id, agent.policyHash);
+      if (!policy) return { ok: false, reasonCode: "POLICY_NOT_ASSIGNED", detail: "the agent's WPC cannot be loaded" };
+      return {
+        ok: true,
+        run: {
+          tenantId: binding.tenant_id,
+          agentId: agent.id,
+          agentDid: claims.sub,
+          templateId: agent.templateId,
+          runId: binding.run_id,
+          phase: binding.phase,
+          jti: claims.jti ?? "",
+          approvedScopeHash: binding.approved_scope_hash_b64u ?? null,
+          policyHash: agent.policyHash,
+          policy,
+          claims,
+        },
+      };
+    },
+  };
+}
+
+export type RunAuthenticator = ReturnType<typeof createRunAuthenticator>;

@@ -1,0 +1,96 @@
+/** The gateway's configuration: parsed once from the environment, frozen; no default for a secret. */
+import { b64uDecode, isDidKey, keyPairFromSeed, type KeyPair } from "@clawea/protocol";
+import { keyringFrom, type Keyring } from "@clawea/db";
+
+export interface ProviderRoute {
+  /** Upstream base URL, e.g. https://api.openai.com/v1 (tests point it at a scripted local server). */
+  baseUrl: string;
+  api: "openai" | "anthropic";
+}
+
+export interface GatewayConfig {
+  host: string;
+  /** Model API (OpenAI- and Anthropic-compatible base URLs). */
+  port: number;
+  /** HTTP forward proxy and CONNECT tunnel for all other egress. */
+  egressPort: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** The gateway's receipt-signing key (did:key published by GET /v1/trust). */
+  signer: KeyPair;
+  gatewayId: string;
+  /** did:key of every CST issuer (the control plane). */
+  cstIssuers: string[];
+  keyring: Keyring;
+  providers: Record<string, ProviderRoute>;
+  upstreamTimeoutMs: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const DEFAULT_PROVIDERS: Record<string, ProviderRoute> = {
+  openai: { baseUrl: "https://api.openai.com/v1", api: "openai" },
+  anthropic: { baseUrl: "https://api.anthropic.com", api: "anthropic" },
+};
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got ${raw}`);
+  return value;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} is not set: ${hint}`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<GatewayConfig> {
+  let signer: KeyPair;
+  try {
+    signer = keyPairFromSeed(b64uDecode(required(env, "CLAWEA_GATEWAY_SIGNING_KEY", "the gateway's Ed25519 seed, 32 bytes base64url (clawea keygen)")));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError("CLAWEA_GATEWAY_SIGNING_KEY must be a 32-byte Ed25519 seed, base64url");
+  }
+  const cstIssuers = required(env, "CLAWEA_CST_ISSUERS", "comma-separated did:key of the control plane(s) that mint CSTs")
+    .split(",")
+    .map((did) => did.trim())
+    .filter(Boolean);
+  if (cstIssuers.length === 0 || !cstIssuers.every(isDidKey)) throw new ConfigError("CLAWEA_CST_ISSUERS must list Ed25519 did:key values");
+  let providers = DEFAULT_PROVIDERS;
+  if (env.CLAWEA_PROVIDERS) {
+    try {
+      providers = JSON.parse(env.CLAWEA_PROVIDERS) as Record<string, ProviderRoute>;
+    } catch {
+      throw new ConfigError('CLAWEA_PROVIDERS must be JSON: {"openai":{"baseUrl":"…","api":"openai"}}');
+    }
+  }
+  let keyring: Keyring;
+  try {
+    keyring = keyringFrom(required(env, "CLAWEA_KEK", "the key-encryption key the control plane sealed secrets with"), integer(env, "CLAWEA_KEK_VERSION", 1));
+  } catch (error) {
+    throw error instanceof ConfigError ? error : new ConfigError(`CLAWEA_KEK: ${(error as Error).message}`);
+  }
+  return Object.freeze({
+    host: env.HOST ?? "127.0.0.1",
+    port: integer(env, "GATEWAY_PORT", 8081),
+    egressPort: integer(env, "GATEWAY_EGRESS_PORT", 8082),
+    databaseUrl: env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/clawea",
+    redisUrl: env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    signer,
+    gatewayId: env.CLAWEA_GATEWAY_ID ?? "gw_local",
+    cstIssuers,
+    keyring,
+    providers,
+    upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 120_000),
+    bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 4 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL ?? "info",
+  });
+}
