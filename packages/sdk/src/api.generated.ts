@@ -2729,6 +2729,10 @@ export interface operations {
                 /** @description Exclusive end; at most 366 days after `from`. */
                 to: string;
                 group_by: "agent" | "template" | "day";
+                /** @description Rows per page (JSON only; CSV is always the whole report). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
                 /** @description Overrides the Accept header: `csv` answers text/csv. */
                 format?: "json" | "csv";
             };
@@ -2759,6 +2763,7 @@ export interface operations {
                             model: string | null;
                             quantity: number;
                         }[];
+                        next_cursor: string | null;
                     };
                     "text/csv": string;
                 };

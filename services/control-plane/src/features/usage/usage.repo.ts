@@ -11,9 +11,10 @@ const GROUP_EXPRESSIONS: Record<UsageGrouping, SQL<string | null>> = {
 };
 
 export const usageRepo = {
-  async aggregate(ex: Executor, tenantId: string, from: Date, to: Date, groupBy: UsageGrouping): Promise<UsageRow[]> {
+  /** `page` limits the rows (offset into the report's fixed order); without it, the whole report. */
+  async aggregate(ex: Executor, tenantId: string, from: Date, to: Date, groupBy: UsageGrouping, page?: { offset: number; limit: number }): Promise<UsageRow[]> {
     const group = GROUP_EXPRESSIONS[groupBy];
-    return ex
+    const query = ex
       .select({
         group: group.as("group"),
         kind: usageEvents.kind,
@@ -24,5 +25,6 @@ export const usageRepo = {
       .where(and(eq(usageEvents.tenantId, tenantId), gte(usageEvents.occurredAt, from), lt(usageEvents.occurredAt, to)))
       .groupBy(group, usageEvents.kind, usageEvents.model)
       .orderBy(sql`${group} asc nulls last`, asc(usageEvents.kind), sql`${usageEvents.model} asc nulls last`);
+    return page ? query.offset(page.offset).limit(page.limit) : query;
   },
 };

@@ -59,8 +59,8 @@ async function meteredTenant() {
 
 const RANGE = { from: "2025-05-01T00:00:00Z", to: "2025-05-03T00:00:00Z" };
 
-async function usage(client: ClaweaClient, groupBy: "agent" | "template" | "day", range = RANGE) {
-  const report = unwrap(await client.GET("/v1/usage", { params: { query: { ...range, group_by: groupBy } } }));
+async function usage(client: ClaweaClient, groupBy: "agent" | "template" | "day", range = RANGE, page: { limit?: number; cursor?: string } = {}) {
+  const report = unwrap(await client.GET("/v1/usage", { params: { query: { ...range, group_by: groupBy, ...(page.limit ? { limit: page.limit } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) } } }));
   if (typeof report === "string") throw new Error("asked for JSON, got CSV");
   return report;
 }
@@ -141,6 +141,23 @@ describe("usage", () => {
   ])("refuses %s with 400 VALIDATION_FAILED", async (_name, query) => {
     const { adminToken } = await platform.tenant();
     expect(await raw(platform.url, "GET", `/v1/usage?${query}`, { token: adminToken })).toMatchObject({ status: 400, body: { reason_code: "VALIDATION_FAILED" } });
+  });
+
+  it("pages the report with a cursor bound to its query", async () => {
+    const { admin } = await meteredTenant();
+    const whole = await usage(admin, "agent");
+    expect(whole.next_cursor).toBeNull();
+    const rows = [];
+    let cursor: string | undefined;
+    do {
+      const page = await usage(admin, "agent", RANGE, { limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(page.rows.length).toBeLessThanOrEqual(2);
+      rows.push(...page.rows);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(rows).toEqual(whole.rows);
+    const first = await usage(admin, "agent", RANGE, { limit: 2 });
+    expect(await reason(usage(admin, "day", RANGE, { limit: 2, cursor: first.next_cursor! }))).toBe("400 VALIDATION_FAILED");
   });
 
   it("accepts exactly 366 days, and defaults to grouping by day", async () => {
