@@ -96,6 +96,22 @@ export const REASON_CODES = codes({
   // Gateway: who may call (never 401/403: OpenClaw benches a key for a minute after those)
   AGENT_NOT_RUNNING: { status: 409, retryable: true, message: "The agent the token names is not running." },
   POLICY_NOT_ASSIGNED: { status: 400, retryable: false, message: "The agent has no Work Policy Contract in force, so everything is denied." },
+  EGRESS_PROXY_AUTH_REQUIRED: { status: 407, retryable: false, message: "The egress proxy needs the run's CST: `Proxy-Authorization: Bearer <cst>`, or Basic with the CST as password." },
+  EGRESS_REQUEST_INVALID: { status: 400, retryable: false, message: "Not a forward-proxy request: send an absolute-form http:// URL, or CONNECT host:port for anything else." },
+  EGRESS_PRIVATE_ADDRESS_DENIED: { status: 400, retryable: false, message: "The destination resolves to a private, loopback or link-local address that the policy does not name." },
+  EGRESS_UPSTREAM_UNREACHABLE: { status: 502, retryable: true, message: "The egress destination could not be resolved or refused the connection." },
+  EGRESS_UPSTREAM_TIMEOUT: { status: 504, retryable: true, message: "The egress destination did not accept the connection in time." },
+  // Gateway: model proxy (every answer after an upstream attempt is receipted, failures included)
+  MODEL_PROVIDER_UNKNOWN: { status: 400, retryable: false, message: "The model names a provider this gateway has no route for: use `<provider>/<model>` with a configured provider." },
+  MODEL_PROVIDER_API_MISMATCH: { status: 400, retryable: false, message: "The provider speaks another API: OpenAI providers on /v1/chat/completions and /v1/responses, Anthropic ones on /v1/messages." },
+  PROVIDER_KEY_MISSING: { status: 424, retryable: false, message: "The tenant has no provider key for this provider: store a provider_key secret named after it." },
+  PROVIDER_KEY_REJECTED: { status: 424, retryable: false, message: "The provider refused the tenant's provider key (its 401/403 is not passed on)." },
+  UPSTREAM_REJECTED: { status: 400, retryable: false, message: "The provider rejected the request (a 4xx); its error message is passed on." },
+  UPSTREAM_RATE_LIMITED: { status: 429, retryable: true, message: "The provider is rate-limiting the tenant's key; retry after the Retry-After delay." },
+  UPSTREAM_ERROR: { status: 502, retryable: true, message: "The provider failed: a 5xx, a refused connection or a broken stream." },
+  UPSTREAM_TIMEOUT: { status: 504, retryable: true, message: "The provider did not answer, or stopped streaming, within the upstream timeout." },
+  CLIENT_DISCONNECTED: { status: 499, retryable: true, message: "The caller went away before the answer was complete, so the upstream call was aborted." },
+  IDEMPOTENT_REPLAY_UNAVAILABLE: { status: 422, retryable: false, message: "The call with this Idempotency-Key completed, but its answer is no longer held for replay; its receipt id is in the body." },
 
   // HTTP API: the platform itself
   DEPENDENCY_UNAVAILABLE: { status: 503, retryable: true, message: "A backing service (database, queue) is unreachable." },

@@ -7,6 +7,7 @@ import { buildGatewayApp } from "./app.js";
 import { createRunAuthenticator } from "./auth/run-context.js";
 import { warmRevocations } from "./auth/revocation.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { startEgressProxy, type EgressProxy } from "./features/egress-proxy/index.js";
 
 let config;
 try {
@@ -30,6 +31,7 @@ try {
 }
 logger.info({ revocations: await warmRevocations({ db: database.db, redis, now }) }, "revocations loaded into Redis");
 
+const authenticator = createRunAuthenticator({ db: database.db, redis, trustedIssuers: config.cstIssuers, now });
 const app = await buildGatewayApp({
   db: database.db,
   redis,
@@ -37,19 +39,26 @@ const app = await buildGatewayApp({
   signer: config.signer,
   gatewayId: config.gatewayId,
   providers: config.providers,
-  authenticator: createRunAuthenticator({ db: database.db, redis, trustedIssuers: config.cstIssuers, now }),
+  authenticator,
   upstreamTimeoutMs: config.upstreamTimeoutMs,
   logger,
   bodyLimitBytes: config.bodyLimitBytes,
   now,
 });
 
+// A connect that takes longer than this is answered 504 (EGRESS_UPSTREAM_TIMEOUT); established tunnels are not limited.
+const EGRESS_CONNECT_TIMEOUT_MS = 10_000;
+// On shutdown, open egress requests and tunnels get this long before their sockets are destroyed.
+const EGRESS_DRAIN_MS = 10_000;
+let egress: EgressProxy | null = null;
+
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   logger.info({ signal }, "shutting down");
-  await app.close();
+  // Both listeners drain before the pool closes: an egress attempt in flight still writes its record.
+  await Promise.all([app.close(), egress?.close(EGRESS_DRAIN_MS)]);
   await redis.quit();
   await database.close();
 }
@@ -57,4 +66,15 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 await app.listen({ host: config.host, port: config.port });
+egress = await startEgressProxy({
+  authenticator,
+  db: database.db,
+  now,
+  logger: logger.child({ listener: "egress" }),
+  connectTimeoutMs: EGRESS_CONNECT_TIMEOUT_MS,
+  host: config.host,
+  port: config.egressPort,
+});
+if (closing) await egress.close();
+logger.info({ url: egress.url }, "egress proxy listening (HTTP_PROXY / HTTPS_PROXY with the run's CST as password)");
 logger.info({ did: config.signer.did, gateway_id: config.gatewayId }, "gateway receipts are signed by this DID");

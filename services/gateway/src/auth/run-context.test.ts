@@ -37,6 +37,8 @@ describe("run authentication", () => {
     });
     const token = await gw.token();
     const jti = jtiOf(token);
+    // Verified once (and cached), then revoked: the revocation still wins.
+    expect(await gw.authenticator.authenticate(token)).toMatchObject({ ok: true });
     const deps = { db: gw.database.db, redis: gw.redis, now: () => new Date() };
     await revokeCst(deps, { jti, tenantId: gw.agent.tenantId, expiresAt: new Date(Date.now() + 600_000) });
     expect(await gw.authenticator.authenticate(token)).toMatchObject({ ok: false, reasonCode: "CST_REVOKED" });

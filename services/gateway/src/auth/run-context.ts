@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { agents, policies, type Db } from "@clawea/db";
 import type { ReasonCode } from "@clawea/protocol";
-import { normalizePolicy, verifyCst, type CstClaims, type Policy, type RunPhase } from "@clawea/policy";
+import { normalizePolicy, verifyCst, type CstClaims, type CstVerification, type Policy, type RunPhase } from "@clawea/policy";
 import { isRevoked } from "./revocation.js";
 
 export const GATEWAY_AUDIENCE = "clawea-gateway";
@@ -77,17 +77,40 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
     return policy;
   }
 
+  /**
+   * Signature checks are a quarter of a model call's gateway CPU, and a run sends the same token on
+   * every call: a token that verified is reused until its own expiry. Revocation is still asked of
+   * Redis on every call, and the agent and policy are re-read through their caches.
+   */
+  const tokenCache = new Map<string, { verified: Extract<CstVerification, { ok: true }>; expMs: number }>();
+
+  async function verifiedToken(token: string, requiredScope: string | undefined, now: Date): Promise<CstVerification> {
+    const cacheKey = `${requiredScope ?? ""} ${token}`;
+    const cached = tokenCache.get(cacheKey);
+    if (cached && now.getTime() < cached.expMs) {
+      const jti = cached.verified.claims.jti;
+      if (jti && (await isRevoked(deps.redis, jti))) return { ok: false, reason_code: "CST_REVOKED", detail: "the token was revoked" };
+      return cached.verified;
+    }
+    const verified = await verifyCst(token, {
+      trustedIssuers: deps.trustedIssuers,
+      audience: GATEWAY_AUDIENCE,
+      now: now.toISOString(),
+      ...(requiredScope ? { requiredScope } : {}),
+      isRevoked: (jti) => isRevoked(deps.redis, jti),
+    });
+    if (verified.ok) {
+      if (tokenCache.size > 10_000) tokenCache.clear();
+      tokenCache.set(cacheKey, { verified, expMs: verified.claims.exp * 1000 });
+    }
+    return verified;
+  }
+
   return {
     async authenticate(token: string | undefined, requiredScope?: string): Promise<Authentication> {
       if (!token) return { ok: false, reasonCode: "CST_MALFORMED", detail: "send the run's CST (X-CST header or Bearer token)" };
       const now = deps.now();
-      const verified = await verifyCst(token, {
-        trustedIssuers: deps.trustedIssuers,
-        audience: GATEWAY_AUDIENCE,
-        now: now.toISOString(),
-        ...(requiredScope ? { requiredScope } : {}),
-        isRevoked: (jti) => isRevoked(deps.redis, jti),
-      });
+      const verified = await verifiedToken(token, requiredScope, now);
       if (!verified.ok) return { ok: false, reasonCode: verified.reason_code, detail: verified.detail };
       const { claims, binding } = verified;
       if (!binding.run_id || !binding.phase) {

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import {
+  readModelRequest,
+  resolveModel,
+  SseUsageTap,
+  upstreamBody,
+  upstreamErrorSummary,
+  upstreamHeaders,
+  upstreamStatusCode,
+  usageOf,
+  type ModelRequest,
+} from "./model-proxy.domain.js";
+
+const providers = {
+  openai: { baseUrl: "http://o/v1", api: "openai" as const },
+  anthropic: { baseUrl: "http://a", api: "anthropic" as const },
+  local: { baseUrl: "http://l/v1", api: "openai" as const },
+};
+
+describe("model routes", () => {
+  it.each([
+    ["openai/gpt-4.1-mini", "openai.chat_completions", { provider: "openai", model: "gpt-4.1-mini" }],
+    ["gpt-4.1-mini", "openai.responses", { provider: "openai", model: "gpt-4.1-mini" }],
+    ["claude-sonnet", "anthropic.messages", { provider: "anthropic", model: "claude-sonnet" }],
+    ["local/meta/llama-3", "openai.chat_completions", { provider: "local", model: "meta/llama-3" }],
+  ] as const)("%s on %s", (requested, api, expected) => {
+    expect(resolveModel(requested, api, providers)).toMatchObject({ ok: true, value: expected });
+  });
+
+  it.each([
+    ["mistral/large", "openai.chat_completions", "MODEL_PROVIDER_UNKNOWN"],
+    ["constructor/x", "openai.chat_completions", "MODEL_PROVIDER_UNKNOWN"],
+    ["openai/gpt", "anthropic.messages", "MODEL_PROVIDER_API_MISMATCH"],
+    ["openai/", "openai.chat_completions", "VALIDATION_FAILED"],
+  ] as const)("refuses %s on %s with %s", (requested, api, code) => {
+    expect(resolveModel(requested, api, providers)).toMatchObject({ ok: false, code });
+  });
+
+  it("reads only model and stream, and keeps the body's member order when renaming the model", () => {
+    expect(readModelRequest({ model: "m", stream: 1 })).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+    expect(readModelRequest(null)).toMatchObject({ ok: false });
+    const read = readModelRequest({ messages: [], model: "openai/gpt", stream: true, stream_options: { foo: 1 } });
+    expect(read.ok).toBe(true);
+    const request = (read as { value: ModelRequest }).value;
+    const body = upstreamBody(request, { provider: "openai", model: "gpt", route: providers.openai }, "openai.chat_completions");
+    expect(JSON.stringify(body)).toBe('{"messages":[],"model":"gpt","stream":true,"stream_options":{"foo":1,"include_usage":true}}');
+    expect(upstreamBody(request, { provider: "openai", model: "gpt", route: providers.openai }, "openai.responses")).toEqual({ ...request.body, model: "gpt" });
+  });
+
+  it("forwards only descriptive headers, and the provider key in the family's own header", () => {
+    const incoming = { authorization: "Bearer cst", "x-cst": "cst", "x-api-key": "cst", cookie: "c", "anthropic-beta": "tools", traceparent: "00-a-b-01", "x-run-id": "r" };
+    expect(upstreamHeaders(incoming, "openai", "sk-1")).toEqual({
+      "content-type": "application/json",
+      "user-agent": "clawea-gateway",
+      "anthropic-beta": "tools",
+      traceparent: "00-a-b-01",
+      authorization: "Bearer sk-1",
+    });
+    expect(upstreamHeaders(incoming, "anthropic", "sk-2")).toMatchObject({ "x-api-key": "sk-2", "anthropic-version": "2023-06-01" });
+    expect(upstreamHeaders(incoming, "anthropic", "sk-2")["authorization"]).toBeUndefined();
+  });
+});
+
+describe("usage", () => {
+  it("reads the three APIs' usage shapes", () => {
+    expect(usageOf({ usage: { prompt_tokens: 3, completion_tokens: 4 } })).toEqual({ input: 3, output: 4 });
+    expect(usageOf({ type: "response.completed", response: { usage: { input_tokens: 5, output_tokens: 6 } } })).toEqual({ input: 5, output: 6 });
+    expect(usageOf({ type: "message_start", message: { usage: { input_tokens: 7, cache_creation_input_tokens: 2, cache_read_input_tokens: 1, output_tokens: 1 } } })).toEqual({ input: 10, output: 1 });
+    expect(usageOf({ usage: null })).toBeNull();
+    expect(usageOf({ usage: { prompt_tokens: -1, completion_tokens: 1.5 } })).toBeNull();
+    expect(usageOf({ usage: { prompt_tokens: 1e12 } })).toEqual({ input: 10_000_000 });
+  });
+
+  const anthropicStream = [
+    'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":20,"cache_read_input_tokens":3,"output_tokens":1}}}\n\n',
+    'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"type":"text_delta","text":"héllo \\"usage\\""}}\n\n',
+    'event: message_delta\ndata: {"type":"message_delta","usage":{"output_tokens":7}}\n\n',
+    'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+  ].join("");
+
+  it("taps an SSE stream cut at every possible byte, CRLF framing included", () => {
+    for (const text of [anthropicStream, anthropicStream.replaceAll("\n", "\r\n")]) {
+      const bytes = Buffer.from(text);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const tap = new SseUsageTap();
+        tap.write(bytes.subarray(0, cut));
+        tap.write(bytes.subarray(cut));
+        tap.end();
+        expect(tap.usage.total).toEqual({ input: 23, output: 7 });
+      }
+    }
+  });
+
+  it("reads an OpenAI stream's final usage chunk, one byte at a time, and ignores [DONE]", () => {
+    const tap = new SseUsageTap();
+    const text = 'data: {"choices":[{"delta":{"content":"x"}}],"usage":null}\n\ndata: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":5}}\n\ndata: [DONE]\n\n';
+    for (const byte of Buffer.from(text)) tap.write(Uint8Array.of(byte));
+    tap.end();
+    expect(tap.usage.reported).toBe(true);
+    expect(tap.usage.total).toEqual({ input: 12, output: 5 });
+    const silent = new SseUsageTap();
+    silent.write(Buffer.from('data: {"choices":[]}\n\n'));
+    silent.end();
+    expect(silent.usage.reported).toBe(false);
+  });
+});
+
+describe("upstream failures", () => {
+  it.each([
+    [400, "UPSTREAM_REJECTED"],
+    [404, "UPSTREAM_REJECTED"],
+    [401, "PROVIDER_KEY_REJECTED"],
+    [403, "PROVIDER_KEY_REJECTED"],
+    [429, "UPSTREAM_RATE_LIMITED"],
+    [500, "UPSTREAM_ERROR"],
+    [529, "UPSTREAM_ERROR"],
+    [302, "UPSTREAM_ERROR"],
+  ] as const)("%i is %s", (status, code) => {
+    expect(upstreamStatusCode(status)).toBe(code);
+  });
+
+  it("passes the provider's message on with the key redacted, and nothing for a refused key", () => {
+    const body = Buffer.from(JSON.stringify({ error: { message: "bad key sk-9 for you", type: "invalid_request_error", code: "context_length_exceeded" } }));
+    expect(upstreamErrorSummary("UPSTREAM_REJECTED", body, "sk-9")).toEqual({ message: "bad key [redacted] for you", type: "invalid_request_error", code: "context_length_exceeded" });
+    expect(upstreamErrorSummary("PROVIDER_KEY_REJECTED", body, "sk-9")).toEqual({});
+    expect(upstreamErrorSummary("UPSTREAM_ERROR", Buffer.from("<html>"), "sk-9")).toEqual({});
+  });
+});

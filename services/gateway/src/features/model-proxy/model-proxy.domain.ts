@@ -1,0 +1,251 @@
+/**
+ * The model proxy's pure rules: which upstream a model route names, what body goes upstream, how
+ * token usage is read from JSON and SSE answers, and which reason code an upstream failure maps to.
+ */
+import type { ReasonCode } from "@clawea/protocol";
+import type { ProviderRoute } from "../../config.js";
+
+export type ModelApi = "openai.chat_completions" | "openai.responses" | "anthropic.messages";
+
+export const MODEL_APIS: Readonly<Record<ModelApi, { family: ProviderRoute["api"]; upstreamPath: string }>> = {
+  "openai.chat_completions": { family: "openai", upstreamPath: "/chat/completions" },
+  "openai.responses": { family: "openai", upstreamPath: "/responses" },
+  // An Anthropic base URL has no /v1 (https://api.anthropic.com), unlike OpenAI's.
+  "anthropic.messages": { family: "anthropic", upstreamPath: "/v1/messages" },
+};
+
+/** The family's default provider name, for a bare model (`gpt-4.1-mini` on /v1/chat/completions). */
+const DEFAULT_PROVIDER: Readonly<Record<ProviderRoute["api"], string>> = { openai: "openai", anthropic: "anthropic" };
+
+export interface ModelTarget {
+  provider: string;
+  /** The provider's own name for the model (what goes upstream and into the policy decision). */
+  model: string;
+  route: ProviderRoute;
+}
+
+export type Resolution<T> = { ok: true; value: T } | { ok: false; code: ReasonCode; detail: string };
+
+const MAX_MODEL_LENGTH = 256;
+
+/** `<provider>/<model>`, or a bare model whose provider is the route family's default. */
+export function resolveModel(requested: string, api: ModelApi, providers: Readonly<Record<string, ProviderRoute>>): Resolution<ModelTarget> {
+  const family = MODEL_APIS[api].family;
+  const slash = requested.indexOf("/");
+  const provider = slash === -1 ? DEFAULT_PROVIDER[family] : requested.slice(0, slash);
+  const model = slash === -1 ? requested : requested.slice(slash + 1);
+  if (model === "") return { ok: false, code: "VALIDATION_FAILED", detail: "model must name a model after the provider" };
+  const route = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
+  if (!route) return { ok: false, code: "MODEL_PROVIDER_UNKNOWN", detail: `no provider route named ${JSON.stringify(provider)}` };
+  if (route.api !== family) {
+    return { ok: false, code: "MODEL_PROVIDER_API_MISMATCH", detail: `provider ${provider} speaks the ${route.api} API, not ${family}` };
+  }
+  return { ok: true, value: { provider, model, route } };
+}
+
+export interface ModelRequest {
+  body: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The members the proxy itself reads; everything else is the provider's business and passes through. */
+export function readModelRequest(body: unknown): Resolution<ModelRequest> {
+  if (!isPlainObject(body)) return { ok: false, code: "VALIDATION_FAILED", detail: "the body must be a JSON object" };
+  const { model, stream } = body;
+  if (typeof model !== "string" || model.length === 0 || model.length > MAX_MODEL_LENGTH) {
+    return { ok: false, code: "VALIDATION_FAILED", detail: `model must be a string of 1..${MAX_MODEL_LENGTH} characters` };
+  }
+  if (stream !== undefined && typeof stream !== "boolean") return { ok: false, code: "VALIDATION_FAILED", detail: "stream must be a boolean" };
+  return { ok: true, value: { body, model, stream: stream === true } };
+}
+
+/**
+ * The body sent upstream: the caller's, member order kept, with `model` renamed to the provider's own
+ * name. A streamed chat completion always asks for usage in its last chunk: budgets and metering
+ * depend on it, so a caller cannot opt out by leaving `stream_options` unset.
+ */
+export function upstreamBody(request: ModelRequest, target: ModelTarget, api: ModelApi): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...request.body, model: target.model };
+  if (api === "openai.chat_completions" && request.stream) {
+    const options = isPlainObject(body["stream_options"]) ? body["stream_options"] : {};
+    body["stream_options"] = { ...options, include_usage: true };
+  }
+  return body;
+}
+
+// Caller headers that describe the request to the provider; everything else (credentials, CST, our
+// binding headers, cookies, hop-by-hop) stays here.
+const FORWARDED_HEADERS = ["accept", "anthropic-version", "anthropic-beta", "openai-beta", "traceparent", "tracestate"] as const;
+
+export function upstreamHeaders(
+  incoming: Readonly<Record<string, string | string[] | undefined>>,
+  family: ProviderRoute["api"],
+  providerKey: string,
+): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "clawea-gateway" };
+  for (const name of FORWARDED_HEADERS) {
+    const value = incoming[name];
+    if (typeof value === "string") headers[name] = value;
+  }
+  if (family === "anthropic") {
+    headers["x-api-key"] = providerKey;
+    headers["anthropic-version"] ??= "2023-06-01";
+  } else {
+    headers["authorization"] = `Bearer ${providerKey}`;
+  }
+  return headers;
+}
+
+// Upstream's hardening bound on receipt numbers: a value past it is no real model call, and a receipt
+// carrying it would not verify.
+export const MAX_RECEIPT_TOKENS = 10_000_000;
+
+export interface TokenUsage {
+  input: number;
+  output: number;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? Math.min(value, MAX_RECEIPT_TOKENS) : undefined;
+}
+
+/**
+ * Usage as the three APIs report it: OpenAI chat `usage.{prompt,completion}_tokens`; OpenAI responses
+ * `usage` or `response.usage` `{input,output}_tokens`; Anthropic `usage` or `message.usage`, whose
+ * `input_tokens` excludes the cache reads and writes that are billed as input, so those are added.
+ */
+export function usageOf(document: unknown): Partial<TokenUsage> | null {
+  if (!isPlainObject(document)) return null;
+  const holder = [document["usage"], isPlainObject(document["message"]) ? document["message"]["usage"] : undefined, isPlainObject(document["response"]) ? document["response"]["usage"] : undefined].find(isPlainObject);
+  if (!holder) return null;
+  const found: Partial<TokenUsage> = {};
+  const input = count(holder["prompt_tokens"]) ?? count(holder["input_tokens"]);
+  if (input !== undefined) found.input = Math.min(input + (count(holder["cache_creation_input_tokens"]) ?? 0) + (count(holder["cache_read_input_tokens"]) ?? 0), MAX_RECEIPT_TOKENS);
+  const output = count(holder["completion_tokens"]) ?? count(holder["output_tokens"]);
+  if (output !== undefined) found.output = output;
+  return found.input === undefined && found.output === undefined ? null : found;
+}
+
+/** Usage seen across one answer: Anthropic streams counts cumulatively, so the largest value wins. */
+export class UsageTally {
+  private input: number | undefined;
+  private output: number | undefined;
+
+  add(found: Partial<TokenUsage> | null): void {
+    if (!found) return;
+    if (found.input !== undefined) this.input = Math.max(this.input ?? 0, found.input);
+    if (found.output !== undefined) this.output = Math.max(this.output ?? 0, found.output);
+  }
+
+  get reported(): boolean {
+    return this.input !== undefined || this.output !== undefined;
+  }
+
+  get total(): TokenUsage {
+    return { input: this.input ?? 0, output: this.output ?? 0 };
+  }
+}
+
+const MAX_EVENT_CHARS = 1024 * 1024;
+
+/**
+ * Reads an SSE byte stream as it passes, without holding it: events are split on blank lines, and only
+ * an event whose data mentions "usage" is parsed. Chunk boundaries may fall anywhere, even inside a
+ * UTF-8 sequence or a CRLF.
+ */
+export class SseUsageTap {
+  readonly usage = new UsageTally();
+  private readonly decoder = new TextDecoder();
+  private pending = "";
+  private data: string[] = [];
+  private dataChars = 0;
+
+  write(chunk: Uint8Array): void {
+    this.pending += this.decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = this.pending.indexOf("\n", start); newline !== -1; newline = this.pending.indexOf("\n", start)) {
+      const end = newline > start && this.pending.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      this.line(this.pending.slice(start, end));
+      start = newline + 1;
+    }
+    this.pending = this.pending.slice(start);
+    if (this.pending.length > MAX_EVENT_CHARS) this.pending = "";
+  }
+
+  end(): void {
+    this.pending += this.decoder.decode();
+    if (this.pending !== "") this.line(this.pending.replace(/\r$/, ""));
+    this.pending = "";
+    this.line("");
+  }
+
+  private line(line: string): void {
+    if (line === "") {
+      const data = this.data.join("\n");
+      this.data = [];
+      this.dataChars = 0;
+      if (data.includes('"usage"')) {
+        try {
+          this.usage.add(usageOf(JSON.parse(data)));
+        } catch {
+          // Not JSON ([DONE], or a provider's own text): nothing to meter in it.
+        }
+      }
+      return;
+    }
+    if (!line.startsWith("data:")) return;
+    const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    this.dataChars += value.length;
+    if (this.dataChars <= MAX_EVENT_CHARS) this.data.push(value);
+  }
+}
+
+export type UpstreamFailureCode = Extract<ReasonCode, "PROVIDER_KEY_REJECTED" | "UPSTREAM_REJECTED" | "UPSTREAM_RATE_LIMITED" | "UPSTREAM_ERROR">;
+
+/** The code for an upstream answer that is not a success. */
+export function upstreamStatusCode(status: number): UpstreamFailureCode {
+  if (status === 429) return "UPSTREAM_RATE_LIMITED";
+  if (status === 401 || status === 403) return "PROVIDER_KEY_REJECTED";
+  if (status >= 400 && status < 500) return "UPSTREAM_REJECTED";
+  return "UPSTREAM_ERROR";
+}
+
+const MAX_UPSTREAM_MESSAGE = 500;
+
+/**
+ * What the caller may learn of an upstream error: the provider's message, type and code (the agent may
+ * need "context_length_exceeded" to adapt), with the provider key redacted should the provider echo it.
+ * Nothing at all for a refused key.
+ */
+export function upstreamErrorSummary(code: UpstreamFailureCode, bytes: Uint8Array, providerKey: string): { message?: string; type?: string; code?: string } {
+  if (code === "PROVIDER_KEY_REJECTED") return {};
+  let document: unknown;
+  try {
+    document = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return {};
+  }
+  const error = isPlainObject(document) && isPlainObject(document["error"]) ? document["error"] : null;
+  if (!error) return {};
+  const clean = (value: unknown): string | undefined =>
+    typeof value === "string" && value !== "" ? value.split(providerKey).join("[redacted]").slice(0, MAX_UPSTREAM_MESSAGE) : undefined;
+  const summary: { message?: string; type?: string; code?: string } = {};
+  const message = clean(error["message"]);
+  const type = clean(error["type"]);
+  const errorCode = clean(error["code"]);
+  if (message !== undefined) summary.message = message;
+  if (type !== undefined) summary.type = type;
+  if (errorCode !== undefined) summary.code = errorCode;
+  return summary;
+}
+
+/** The SSE event that ends a stream which failed after its 200 was sent, in the family's own error shape. */
+export function sseErrorEvent(family: ProviderRoute["api"], body: Record<string, unknown>): string {
+  const json = JSON.stringify(body);
+  return family === "anthropic" ? `event: error\ndata: ${json}\n\n` : `data: ${json}\n\n`;
+}
