@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { createHash, randomBytes } from "node:crypto";
 import { createDatabase, keyringFrom, type Database, type Keyring } from "@clawea/db";
 import { QUEUES, startOutboxRelay, type OutboxRelay } from "@clawea/queue";
-import { createClaweaClient, unwrap, type ClaweaClient } from "@clawea/sdk";
+import { ClaweaApiError, createClaweaClient, unwrap, type ClaweaClient } from "@clawea/sdk";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 import { buildApp, type App } from "./app.js";
 
@@ -108,4 +108,15 @@ export async function raw(
   });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null, headers: response.headers };
+}
+
+/** `"<status> <reason code>"` of a failed call, or "ok". */
+export async function reason(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ClaweaApiError) return `${error.status} ${error.reasonCode}`;
+    throw error;
+  }
+  return "ok";
 }

@@ -5,16 +5,6 @@ import { ClaweaApiError } from "@clawea/sdk";
 import type { AgentStatus } from "@clawea/db";
 import type { TestPlatform } from "../../app.test-support.js";
 
-/** `"<status> <reason code>"` of a failed call, or "ok". */
-export async function reason(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClaweaApiError) return `${error.status} ${error.reasonCode}`;
-    throw error;
-  }
-  return "ok";
-}
 
 /** The problem a failed call answered with. */
 export async function problemOf(promise: Promise<unknown>): Promise<Record<string, unknown>> {

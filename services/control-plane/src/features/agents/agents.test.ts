@@ -3,10 +3,10 @@ import { SealError, sealBinding, unseal } from "@clawea/db";
 import { isDidKey, keyPairFromSeed } from "@clawea/protocol";
 import { jobIdFor } from "@clawea/queue";
 import { unwrap, type ClaweaClient } from "@clawea/sdk";
-import { raw, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
+import { raw, reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
 import { ROLES } from "../../http/auth.js";
 import { AGENT_READERS, AGENT_WRITERS, FLEET_READERS } from "./agents.routes.js";
-import { counts, insertPolicy, insertSecret, jobInQueue, problemOf, reason, reportFromDataPlane } from "./agents.test-support.js";
+import { counts, insertPolicy, insertSecret, jobInQueue, problemOf, reportFromDataPlane } from "./agents.test-support.js";
 
 let platform: TestPlatform;
 beforeAll(async () => {

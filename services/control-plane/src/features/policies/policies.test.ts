@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agents, newId } from "@clawea/db";
 import { hashJcsB64u } from "@clawea/protocol";
-import { ClaweaApiError, unwrap, type ClaweaClient } from "@clawea/sdk";
+import { unwrap, type ClaweaClient } from "@clawea/sdk";
 import { validateUpstream } from "@clawea/testkit";
-import { raw, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
+import { raw, reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
 
 let platform: TestPlatform;
 let clock = new Date("2025-03-01T09:00:00.000Z");
@@ -12,15 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => platform.close());
 
-async function reason(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClaweaApiError) return `${error.status} ${error.reasonCode}`;
-    throw error;
-  }
-  return "ok";
-}
 
 const ISSUER = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
 

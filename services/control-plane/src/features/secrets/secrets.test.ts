@@ -3,9 +3,9 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyringFrom, openSecret, SealError } from "@clawea/db";
-import { ClaweaApiError, unwrap, type ClaweaClient } from "@clawea/sdk";
+import { unwrap, type ClaweaClient } from "@clawea/sdk";
 import { buildApp } from "../../app.js";
-import { raw, startTestPlatform, type RawResponse, type TestPlatform } from "../../app.test-support.js";
+import { raw, reason, startTestPlatform, type RawResponse, type TestPlatform } from "../../app.test-support.js";
 
 let platform: TestPlatform;
 let clock = new Date("2025-04-01T12:00:00.000Z");
@@ -14,15 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => platform.close());
 
-async function reason(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClaweaApiError) return `${error.status} ${error.reasonCode}`;
-    throw error;
-  }
-  return "ok";
-}
 
 async function secretCount(tenantId: string): Promise<number> {
   const result = await platform.database.pool.query<{ n: number }>("select count(*)::int as n from secrets where tenant_id = $1", [tenantId]);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unwrap, type ClaweaClient } from "@clawea/sdk";
-import { raw, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
+import { raw, reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
 import { ROLES } from "../../http/auth.js";
-import { counts, insertPolicy, insertSecret, reason, reportFromDataPlane } from "../agents/agents.test-support.js";
+import { counts, insertPolicy, insertSecret, reportFromDataPlane } from "../agents/agents.test-support.js";
 import { TEMPLATE_READERS, TEMPLATE_WRITERS } from "./templates.routes.js";
 
 let platform: TestPlatform;

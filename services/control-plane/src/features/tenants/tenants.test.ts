@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClaweaApiError, unwrap } from "@clawea/sdk";
-import { raw, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
+import { unwrap } from "@clawea/sdk";
+import { raw, reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
 
 let platform: TestPlatform;
 let clock = new Date();
@@ -9,15 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => platform.close());
 
-async function reason(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClaweaApiError) return `${error.status} ${error.reasonCode}`;
-    throw error;
-  }
-  return "ok";
-}
 
 describe("tenants", () => {
   it("the bootstrap key creates a tenant with a working admin key, shown once", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usageEvents, type UsageKind } from "@clawea/db";
-import { ClaweaApiError, unwrap, type ClaweaClient } from "@clawea/sdk";
-import { raw, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
+import { unwrap, type ClaweaClient } from "@clawea/sdk";
+import { raw, reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
 import { usageCsv, wantsCsv } from "./usage.domain.js";
 
 let platform: TestPlatform;
@@ -10,15 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => platform.close());
 
-async function reason(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClaweaApiError) return `${error.status} ${error.reasonCode}`;
-    throw error;
-  }
-  return "ok";
-}
 
 const AGENT_1 = "agt_00000000000000000000000000000001";
 const AGENT_2 = "agt_00000000000000000000000000000002";
