@@ -113,6 +113,13 @@ export const REASON_CODES = codes({
   CLIENT_DISCONNECTED: { status: 499, retryable: true, message: "The caller went away before the answer was complete, so the upstream call was aborted." },
   IDEMPOTENT_REPLAY_UNAVAILABLE: { status: 422, retryable: false, message: "The call with this Idempotency-Key completed, but its answer is no longer held for replay; its receipt id is in the body." },
 
+  // Data plane: sandboxes
+  SANDBOX_NOT_FOUND: { status: 404, retryable: false, message: "The agent's sandbox does not exist (any more)." },
+  SANDBOX_CREATE_FAILED: { status: 502, retryable: true, message: "The sandbox provider could not create the sandbox." },
+  SANDBOX_EXEC_FAILED: { status: 502, retryable: true, message: "A command could not be run in the sandbox." },
+  SANDBOX_PATH_INVALID: { status: 400, retryable: false, message: "A file path leaves the sandbox's workspace." },
+  SANDBOX_UNAVAILABLE: { status: 503, retryable: true, message: "The sandbox provider is unreachable." },
+
   // HTTP API: the platform itself
   DEPENDENCY_UNAVAILABLE: { status: 503, retryable: true, message: "A backing service (database, queue) is unreachable." },
   INTERNAL_ERROR: { status: 500, retryable: true, message: "An unexpected error; it was logged with the request id." },

@@ -52,3 +52,15 @@ export interface Job<N extends JobName = JobName> {
 export function jobIdFor(name: JobName, actionId: string): string {
   return `${name.replace(".", "-")}-${actionId}`;
 }
+
+/**
+ * Retries for every job, in BullMQ's shape. BullMQ takes attempts and backoff from the job, i.e. from
+ * whoever adds it: the outbox relay's queues are built with these as `defaultJobOptions`. Failed jobs
+ * are kept: they are the record of what could not be done.
+ */
+export const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: false,
+} as const;

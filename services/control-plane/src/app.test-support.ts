@@ -4,7 +4,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createHash, randomBytes } from "node:crypto";
 import { createDatabase, keyringFrom, type Database, type Keyring } from "@clawea/db";
-import { QUEUES, startOutboxRelay, type OutboxRelay } from "@clawea/queue";
+import { JOB_OPTIONS, QUEUES, startOutboxRelay, type OutboxRelay } from "@clawea/queue";
 import { ClaweaApiError, createClaweaClient, unwrap, type ClaweaClient } from "@clawea/sdk";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 import { buildApp, type App } from "./app.js";
@@ -34,7 +34,7 @@ export async function startTestPlatform(options: { now?: () => Date } = {}): Pro
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = `clawea-test-${testDb.name}`;
-  const agentsQueue = new Queue(QUEUES.agents, { connection: redis, prefix });
+  const agentsQueue = new Queue(QUEUES.agents, { connection: redis, prefix, defaultJobOptions: JOB_OPTIONS });
   const relay = startOutboxRelay({ db: database.db, sinks: { [QUEUES.agents]: agentsQueue }, intervalMs: 50 });
   const bootstrapKey = randomBytes(24).toString("base64url");
   const keyring = keyringFrom(randomBytes(32).toString("base64url"));

@@ -4,7 +4,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { createDatabase, migrateDatabase } from "@clawea/db";
-import { QUEUES, startOutboxRelay } from "@clawea/queue";
+import { JOB_OPTIONS, QUEUES, startOutboxRelay } from "@clawea/queue";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 
@@ -30,7 +30,7 @@ try {
 }
 if (config.migrateOnStart) await migrateDatabase(database.pool);
 
-const queues = Object.fromEntries(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis })]));
+const queues = Object.fromEntries(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, defaultJobOptions: JOB_OPTIONS })]));
 const relay = startOutboxRelay({ db: database.db, sinks: queues, onError: (err) => logger.error({ err }, "outbox relay failed; will retry") });
 
 const app = await buildApp({

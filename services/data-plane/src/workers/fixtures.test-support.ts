@@ -1,0 +1,52 @@
+/** Agent rows and deps for the worker tests: a tenant, agents with a pending action, a silent logger. */
+import { randomUUID } from "node:crypto";
+import pino from "pino";
+import { agents, tenants, type AgentAction, type AgentStatus, type Db } from "@clawea/db";
+import type { JobName, JobPayload } from "@clawea/queue";
+
+export const TENANT = "ten_workers";
+export const NOW = new Date("2026-11-25T10:00:00.000Z");
+export const GATEWAY = { modelUrl: "http://127.0.0.1:9/v1", egressProxyUrl: "http://127.0.0.1:9" };
+export const silentLogger = pino({ level: "silent" });
+
+export const actionId = (): string => `act_${randomUUID().replaceAll("-", "")}`;
+
+export async function insertTenant(db: Db): Promise<void> {
+  await db.insert(tenants).values({ id: TENANT, name: "workers" }).onConflictDoNothing();
+}
+
+/** An agent in `status` with `pending` requested under a fresh action id. */
+export async function insertAgent(
+  db: Db,
+  options: { status?: AgentStatus; pending?: AgentAction | null; sandboxId?: string | null; policyHash?: string | null } = {},
+): Promise<{ agentId: string; actionId: string }> {
+  const agentId = `agt_${randomUUID().replaceAll("-", "")}`;
+  const pending = options.pending === undefined ? "deploy" : options.pending;
+  const id = actionId();
+  await db.insert(agents).values({
+    id: agentId,
+    tenantId: TENANT,
+    templateId: "tpl_reference_small",
+    name: `agent-${agentId.slice(-6)}`,
+    status: options.status ?? "provisioning",
+    did: `did:key:test-${agentId}`,
+    signingKeySealed: "test-not-a-real-sealed-key",
+    runtime: "reference",
+    model: "openai/gpt-4.1-mini",
+    cpuMillis: 500,
+    memoryMb: 512,
+    diskMb: 1024,
+    sleepAfterSeconds: 600,
+    stateless: true,
+    policyHash: options.policyHash ?? null,
+    sandboxId: options.sandboxId ?? null,
+    pendingAction: pending,
+    pendingActionId: pending ? id : null,
+    pendingActionAt: pending ? NOW : null,
+  });
+  return { agentId, actionId: id };
+}
+
+export function payloadFor<N extends JobName>(_name: N, agentId: string, id: string, extra: Partial<JobPayload<N>> = {}): JobPayload<N> {
+  return { tenant_id: TENANT, agent_id: agentId, action_id: id, requested_at: NOW.toISOString(), ...extra } as JobPayload<N>;
+}
