@@ -1,5 +1,5 @@
 /** @clawea/protocol: the pure Clawsig core. No I/O, no clock, no env. */
-export { REASON_CODES, isReasonCode, type ReasonCode } from "./reason-codes.js";
+export { REASON_CODES, ReasonError, isReasonCode, type ReasonCode } from "./reason-codes.js";
 export { ProtocolError } from "./errors.js";
 export { b64uDecode, b64uEncode, base58btcDecode, base58btcEncode, isB64u, utf8 } from "./encoding.js";
 export { canonicalCopy, canonicalize, type JsonValue } from "./jcs.js";

@@ -130,3 +130,22 @@ export type ReasonCode = keyof typeof REASON_CODES;
 export function isReasonCode(value: unknown): value is ReasonCode {
   return typeof value === "string" && Object.hasOwn(REASON_CODES, value);
 }
+
+/**
+ * A "no" on its way to a service's edge: a registry code, a detail, and extra problem members. Services
+ * throw it from deep inside and render it once (problem+json, the gateway's error body, a CLI line).
+ */
+export class ReasonError extends Error {
+  override readonly name = "ReasonError";
+  constructor(
+    readonly code: ReasonCode,
+    detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? REASON_CODES[code].message);
+  }
+
+  get status(): number {
+    return REASON_CODES[this.code].status;
+  }
+}

@@ -2,21 +2,8 @@
 import { REASON_CODES, type ReasonCode } from "@clawea/protocol";
 import { Type } from "@sinclair/typebox";
 
-/** Thrown by services and hooks; the error handler renders it. */
-export class ApiError extends Error {
-  override readonly name = "ApiError";
-  constructor(
-    readonly code: ReasonCode,
-    detail?: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(detail ?? REASON_CODES[code].message);
-  }
-
-  get status(): number {
-    return REASON_CODES[this.code].status;
-  }
-}
+/** Thrown by services and hooks; the error handler renders it as problem+json. */
+export { ReasonError as ApiError } from "@clawea/protocol";
 
 export const Problem = Type.Object(
   {

@@ -5,20 +5,8 @@
  */
 import { REASON_CODES, type ReasonCode } from "@clawea/protocol";
 
-export class GatewayError extends Error {
-  override readonly name = "GatewayError";
-  constructor(
-    readonly code: ReasonCode,
-    detail?: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(detail ?? REASON_CODES[code].message);
-  }
-
-  get status(): number {
-    return REASON_CODES[this.code].status;
-  }
-}
+/** Thrown by routes and services; the error handler renders it with `errorBody`. */
+export { ReasonError as GatewayError } from "@clawea/protocol";
 
 export function errorBody(code: ReasonCode, detail: string, requestId: string, extra: Record<string, unknown> = {}) {
   const spec = REASON_CODES[code];
