@@ -8,6 +8,9 @@ export const ID_PREFIXES = {
   agent: "agt",
   policyAssignment: "pas",
   run: "run",
+  event: "evt",
+  approval: "apr",
+  grant: "grt",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

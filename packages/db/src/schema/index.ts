@@ -8,3 +8,4 @@ export * from "./usage.schema.js";
 export * from "./outbox.schema.js";
 export * from "./idempotency.schema.js";
 export * from "./gateway.schema.js";
+export * from "./runs.schema.js";
