@@ -2,10 +2,12 @@
 import { EXIT, UsageError, type CliIo, type ExitStatus } from "./io.js";
 import { agentsCommand, AGENTS_USAGE, fleetCommand } from "./commands/agents.command.js";
 import { keygenCommand, KEYGEN_USAGE } from "./commands/keygen.command.js";
+import { preflightCommand, PREFLIGHT_USAGE } from "./commands/preflight.command.js";
 import { verifyCommand, VERIFY_USAGE } from "./commands/verify.command.js";
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<ExitStatus>> = {
   verify: verifyCommand,
+  preflight: preflightCommand,
   keygen: keygenCommand,
   agents: agentsCommand,
   fleet: fleetCommand,
@@ -14,6 +16,8 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<E
 export const USAGE = `clawea — the clawea command line
 
 ${VERIFY_USAGE}
+
+${PREFLIGHT_USAGE}
 
 ${KEYGEN_USAGE}
 

@@ -52,4 +52,5 @@ export function unseal(keyring: Keyring, sealed: string, aad: string): Buffer {
 export const sealBinding = {
   secret: (tenantId: string, name: string) => `secret:${tenantId}:${name}`,
   agentKey: (tenantId: string, agentId: string) => `agent-key:${tenantId}:${agentId}`,
+  runToken: (tenantId: string, runId: string, phase: string) => `run-cst:${tenantId}:${runId}:${phase}`,
 };

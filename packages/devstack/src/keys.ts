@@ -9,6 +9,10 @@ export interface DevKeys {
   gatewaySigningKey: string;
   /** The control plane's Ed25519 seed (CST issuer); its did:key goes into the gateway's CLAWEA_CST_ISSUERS. */
   controlPlaneSigningKey: string;
+  /** The data plane's Ed25519 seed: signs execution attestations. */
+  dataPlaneSigningKey: string;
+  /** The transparency log's Ed25519 seed: signs tree heads. */
+  logSigningKey: string;
 }
 
 export const KEY_ENV: Readonly<Record<keyof DevKeys, string>> = Object.freeze({
@@ -16,6 +20,8 @@ export const KEY_ENV: Readonly<Record<keyof DevKeys, string>> = Object.freeze({
   kek: "CLAWEA_KEK",
   gatewaySigningKey: "CLAWEA_GATEWAY_SIGNING_KEY",
   controlPlaneSigningKey: "CLAWEA_CONTROL_PLANE_SIGNING_KEY",
+  dataPlaneSigningKey: "CLAWEA_DATA_PLANE_SIGNING_KEY",
+  logSigningKey: "CLAWEA_LOG_SIGNING_KEY",
 });
 
 const KEY_NAMES = Object.keys(KEY_ENV) as (keyof DevKeys)[];

@@ -12,7 +12,7 @@ import { checkPostgres, checkRedis } from "./checks.js";
 import { diagnosis, type Failure } from "./diagnose.js";
 import { DevKeysError, parseKeysFile, resolveDevKeys, type DevKeys } from "./keys.js";
 import { createLinePrefixer } from "./prefix.js";
-import { SERVICES, StackConfigError, serviceEnv, stackConfig, stackUrls, type ServiceName } from "./stack.js";
+import { SERVICES, StackConfigError, serviceCommand, serviceEnv, stackConfig, stackUrls, type ServiceName } from "./stack.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const GRACE_MS = 15_000;
@@ -102,18 +102,24 @@ async function main(): Promise<void> {
     say("building control plane, gateway and data plane…");
     runQuietly("the build", "pnpm", [
       "turbo", "run", "build",
-      "--filter=@clawea/control-plane...", "--filter=@clawea/gateway...", "--filter=@clawea/data-plane...",
+      "--filter=@clawea/control-plane...", "--filter=@clawea/gateway...", "--filter=@clawea/data-plane...", "--filter=@clawea/reference-agent...",
       "--output-logs=errors-only",
     ]);
   }
   const { keys, path: keysPath, bootstrapFrom } = loadKeys(devDir);
   const { b64uDecode, keyPairFromSeed } = await import("@clawea/protocol");
-  let controlPlaneDid: string;
-  try {
-    controlPlaneDid = keyPairFromSeed(b64uDecode(keys.controlPlaneSigningKey)).did;
-  } catch {
-    die("clawea: CLAWEA_CONTROL_PLANE_SIGNING_KEY must be a 32-byte Ed25519 seed, base64url", 2);
-  }
+  const didOf = (seed: string, name: string): string => {
+    try {
+      return keyPairFromSeed(b64uDecode(seed)).did;
+    } catch {
+      die(`clawea: ${name} must be a 32-byte Ed25519 seed, base64url`, 2);
+    }
+  };
+  const dids = {
+    controlPlane: didOf(keys.controlPlaneSigningKey, "CLAWEA_CONTROL_PLANE_SIGNING_KEY"),
+    gateway: didOf(keys.gatewaySigningKey, "CLAWEA_GATEWAY_SIGNING_KEY"),
+    dataPlane: didOf(keys.dataPlaneSigningKey, "CLAWEA_DATA_PLANE_SIGNING_KEY"),
+  };
 
   // 3. Migrations, once.
   runQuietly("applying migrations", process.execPath, [join(ROOT, "packages/db/dist/migrate.main.js")], { ...process.env, DATABASE_URL: config.databaseUrl });
@@ -152,9 +158,10 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stopAll("SIGTERM", 0));
 
   for (const name of SERVICES) {
-    const child = spawn(process.execPath, [join(ROOT, "services", name, "dist/main.js")], {
+    const command = serviceCommand(name, config);
+    const child = spawn(process.execPath, [join(ROOT, command.script), ...command.args], {
       cwd: ROOT,
-      env: serviceEnv(name, process.env, config, keys, controlPlaneDid),
+      env: serviceEnv(name, process.env, config, keys, dids),
       stdio: ["ignore", "pipe", "pipe"],
     });
     children.set(name, child);
@@ -206,7 +213,8 @@ async function main(): Promise<void> {
       `  gateway model   ${urls.gatewayModel}`,
       `  gateway egress  ${urls.gatewayEgress}`,
       `  bootstrap key   ${where}`,
-      `  control-plane CST issuer  ${controlPlaneDid}`,
+      `  scripted model  http://127.0.0.1:${config.scriptedModelPort}/v1  (gateway provider "scripted": model "scripted/scripted-1")`,
+      `  control plane DID  ${dids.controlPlane}`,
       "Ctrl-C stops all services.",
       "",
     ].join("\n"),

@@ -1,10 +1,11 @@
 /** The dev stack's shape: ports, URLs and each service's environment (least privilege: each gets only its keys). */
-import type { DevKeys } from "./keys.js";
+import { KEY_ENV, type DevKeys } from "./keys.js";
 
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/clawea";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
-export const SERVICES = ["control-plane", "gateway", "data-plane"] as const;
+/** The scripted model comes first: the gateway's `scripted` provider routes to it (a local, deterministic model for dev and the demo). */
+export const SERVICES = ["scripted-model", "control-plane", "gateway", "data-plane"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface StackConfig {
@@ -15,6 +16,32 @@ export interface StackConfig {
   gatewayPort: number;
   egressPort: number;
   sandboxRoot: string;
+  artifactRoot: string;
+  scriptedModelPort: number;
+}
+
+/** The DIDs the control plane publishes as trust anchors besides its own. */
+export interface StackDids {
+  controlPlane: string;
+  gateway: string;
+  dataPlane: string;
+}
+
+/** What to run for each service, relative to the repository root. */
+export function serviceCommand(service: ServiceName, config: StackConfig): { script: string; args: string[] } {
+  if (service === "scripted-model") {
+    return { script: "packages/reference-agent/dist/scripted-model.main.js", args: ["--port", String(config.scriptedModelPort), "--host", "127.0.0.1"] };
+  }
+  return { script: `services/${service}/dist/main.js`, args: [] };
+}
+
+/** The gateway's providers in dev: the public OpenAI and Anthropic APIs, and `scripted`, the local scripted model. */
+export function devProviders(config: StackConfig): string {
+  return JSON.stringify({
+    openai: { baseUrl: "https://api.openai.com/v1", api: "openai" },
+    anthropic: { baseUrl: "https://api.anthropic.com", api: "anthropic" },
+    scripted: { baseUrl: `http://127.0.0.1:${config.scriptedModelPort}/v1`, api: "openai" },
+  });
 }
 
 export class StackConfigError extends Error {
@@ -38,6 +65,8 @@ export function stackConfig(env: NodeJS.ProcessEnv, devDir: string): StackConfig
     gatewayPort: port(env, "GATEWAY_PORT", 8081),
     egressPort: port(env, "GATEWAY_EGRESS_PORT", 8082),
     sandboxRoot: env.SANDBOX_ROOT || `${devDir}/sandboxes`,
+    artifactRoot: env.ARTIFACT_ROOT || `${devDir}/artifacts`,
+    scriptedModelPort: port(env, "SCRIPTED_MODEL_PORT", 8083),
   };
 }
 
@@ -56,7 +85,7 @@ export function stackUrls(config: StackConfig): { controlPlane: string; gatewayM
   };
 }
 
-const SECRET_ENV = ["CLAWEA_BOOTSTRAP_KEY", "CLAWEA_KEK", "CLAWEA_GATEWAY_SIGNING_KEY", "CLAWEA_CONTROL_PLANE_SIGNING_KEY"];
+const SECRET_ENV = Object.values(KEY_ENV);
 
 /** Each service's environment: the caller's env without any secret, plus what that service needs. */
 export function serviceEnv(
@@ -64,8 +93,9 @@ export function serviceEnv(
   env: NodeJS.ProcessEnv,
   config: StackConfig,
   keys: DevKeys,
-  controlPlaneDid: string,
+  dids: StackDids,
 ): NodeJS.ProcessEnv {
+  const controlPlaneDid = dids.controlPlane;
   const base: NodeJS.ProcessEnv = { ...env, DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, HOST: config.host };
   for (const name of SECRET_ENV) delete base[name];
   const urls = stackUrls(config);
@@ -76,8 +106,11 @@ export function serviceEnv(
         PORT: String(config.controlPlanePort),
         CLAWEA_BOOTSTRAP_KEY: keys.bootstrapKey,
         CLAWEA_KEK: keys.kek,
-        // Not read yet: the control plane signs CSTs with it once runs land.
         CLAWEA_CONTROL_PLANE_SIGNING_KEY: keys.controlPlaneSigningKey,
+        CLAWEA_LOG_SIGNING_KEY: keys.logSigningKey,
+        ARTIFACT_ROOT: config.artifactRoot,
+        CLAWEA_TRUST_GATEWAY_DIDS: dids.gateway,
+        CLAWEA_TRUST_DATA_PLANE_DIDS: dids.dataPlane,
         // `pnpm start` applies migrations once before the services start.
         MIGRATE_ON_START: "false",
       };
@@ -89,11 +122,19 @@ export function serviceEnv(
         CLAWEA_GATEWAY_SIGNING_KEY: keys.gatewaySigningKey,
         CLAWEA_CST_ISSUERS: env.CLAWEA_CST_ISSUERS || controlPlaneDid,
         CLAWEA_KEK: keys.kek,
+        CLAWEA_PROVIDERS: env.CLAWEA_PROVIDERS || devProviders(config),
       };
+    case "scripted-model":
+      return base;
     case "data-plane":
       return {
         ...base,
         SANDBOX_ROOT: config.sandboxRoot,
+        ARTIFACT_ROOT: config.artifactRoot,
+        CLAWEA_KEK: keys.kek,
+        CLAWEA_DATA_PLANE_SIGNING_KEY: keys.dataPlaneSigningKey,
+        CLAWEA_LOG_SIGNING_KEY: keys.logSigningKey,
+        CLAWEA_CST_ISSUERS: env.CLAWEA_CST_ISSUERS || controlPlaneDid,
         GATEWAY_MODEL_URL: env.GATEWAY_MODEL_URL || urls.gatewayModel,
         GATEWAY_EGRESS_PROXY_URL: env.GATEWAY_EGRESS_PROXY_URL || urls.gatewayEgress,
       };

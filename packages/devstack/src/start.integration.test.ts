@@ -96,7 +96,7 @@ describe("pnpm start", () => {
       const keysPath = join(dir, "dev-keys.json");
       expect(statSync(keysPath).mode & 0o777).toBe(0o600);
       const keys = JSON.parse(readFileSync(keysPath, "utf8")) as Record<string, string>;
-      expect(Object.keys(keys).sort()).toEqual(["bootstrapKey", "controlPlaneSigningKey", "gatewaySigningKey", "kek"]);
+      expect(Object.keys(keys).sort()).toEqual(["bootstrapKey", "controlPlaneSigningKey", "dataPlaneSigningKey", "gatewaySigningKey", "kek", "logSigningKey"]);
       expect(run.output()).not.toContain(keys.bootstrapKey);
 
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);

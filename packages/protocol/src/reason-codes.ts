@@ -120,9 +120,35 @@ export const REASON_CODES = codes({
   SANDBOX_PATH_INVALID: { status: 400, retryable: false, message: "A file path leaves the sandbox's workspace." },
   SANDBOX_UNAVAILABLE: { status: 503, retryable: true, message: "The sandbox provider is unreachable." },
 
+  // Runs and approvals
+  RUN_NOT_ACTIVE: { status: 409, retryable: false, message: "The run is over (completed, denied, failed or cancelled) or not in the state this action needs." },
+  APPROVAL_DENIED: { status: 403, retryable: false, message: "A human denied the plan: the refused actions are listed; adapt the task and start a new run." },
+  APPROVAL_EXPIRED: { status: 409, retryable: false, message: "The approval request expired before anyone decided it; start a new run." },
+  APPROVAL_ALREADY_DECIDED: { status: 409, retryable: false, message: "The approval was already decided; a decision is made once." },
+  APPROVER_NOT_PERMITTED: { status: 403, retryable: false, message: "This approver may not decide this run (role rule, or the requester approving their own run)." },
+  APPROVAL_SCOPE_INVALID: { status: 422, retryable: false, message: "The granted scope must be a subset of the plan's intended side effects." },
+  CALLBACK_REPLAYED: { status: 409, retryable: false, message: "This channel callback was already received; replays are refused." },
+  PLAN_HASH_MISMATCH: { status: 409, retryable: false, message: "The plan changed after it was approved: the apply phase is refused." },
+  APPLY_CST_INVALID: { status: 403, retryable: false, message: "The apply phase has no valid capability (missing, expired, revoked or bound to another scope): nothing was executed." },
+  EVIDENCE_NOT_READY: { status: 409, retryable: true, message: "The run has not ended, or its evidence is still being written; retry shortly." },
+  RUN_AGENT_FAILED: { status: 502, retryable: false, message: "The agent in the sandbox failed or was stopped by a limit; see the run's events." },
+
   // HTTP API: the platform itself
   DEPENDENCY_UNAVAILABLE: { status: 503, retryable: true, message: "A backing service (database, queue) is unreachable." },
   INTERNAL_ERROR: { status: 500, retryable: true, message: "An unexpected error; it was logged with the request id." },
+
+  // Transparency log
+  LOG_PUSHBACK: { status: 503, retryable: true, message: "The transparency log has too many appends waiting; retry after the Retry-After delay." },
+  LOG_LEAF_NOT_FOUND: { status: 404, retryable: false, message: "The transparency log holds no such leaf (or not within the requested tree size)." },
+
+  // Approval channels: signed callbacks from Slack, Teams and GitHub, and sending approval cards to them
+  CHANNEL_SIGNATURE_INVALID: { status: 400, retryable: false, message: "The channel callback's signature is missing or does not verify under the channel's secret." },
+  CHANNEL_REQUEST_STALE: { status: 400, retryable: false, message: "The channel callback's timestamp is more than five minutes from now." },
+  CHANNEL_PAYLOAD_INVALID: { status: 400, retryable: false, message: "The channel callback is authentic but not a well-formed approval decision." },
+  CHANNEL_DELIVERY_FAILED: { status: 502, retryable: true, message: "The channel could not be reached or failed (a 5xx, a timeout or a refused connection)." },
+  CHANNEL_RATE_LIMITED: { status: 429, retryable: true, message: "The channel is rate-limiting the tenant's credentials; retry after the Retry-After delay." },
+  CHANNEL_DELIVERY_REJECTED: { status: 424, retryable: false, message: "The channel refused the card (a 4xx: bad token or webhook, unknown channel or repository, missing permission)." },
+  CHANNEL_NOT_CONFIGURED: { status: 422, retryable: false, message: "The tenant has no usable configuration for this approval channel." },
 });
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -4,7 +4,7 @@
  */
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 
-export const QUEUES = { agents: "clawea-agents" } as const;
+export const QUEUES = { agents: "clawea-agents", runs: "clawea-runs", approvals: "clawea-approvals" } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const AgentAction = Type.Object(
@@ -29,6 +29,18 @@ const PolicyUpdate = Type.Object(
   { additionalProperties: false },
 );
 
+const RunAction = Type.Object(
+  {
+    tenant_id: Type.String(),
+    run_id: Type.String(),
+    action_id: Type.String(),
+    requested_at: Type.String({ format: "date-time" }),
+    /** The phase's CST, sealed under the KEK and bound to the run: tokens never sit in a queue in clear. */
+    cst_sealed: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 export const JOBS = {
   "agent.deploy": { queue: QUEUES.agents, payload: AgentAction },
   "agent.sleep": { queue: QUEUES.agents, payload: AgentAction },
@@ -36,6 +48,14 @@ export const JOBS = {
   "agent.destroy": { queue: QUEUES.agents, payload: AgentAction },
   "agent.policy_update": { queue: QUEUES.agents, payload: PolicyUpdate },
   "agent.health": { queue: QUEUES.agents, payload: AgentAction },
+  /** Phase A: run the agent on a scratch copy with the plan CST; store the plan. */
+  "run.plan": { queue: QUEUES.runs, payload: RunAction },
+  /** Phase B: run the agent with the apply CST; apply the approved workspace diff. */
+  "run.apply": { queue: QUEUES.runs, payload: RunAction },
+  /** Close the chain and build the evidence of a run that ended without an apply (denied, cancelled). */
+  "run.finalize": { queue: QUEUES.runs, payload: RunAction },
+  /** A plan awaits approval: approve it by a standing grant, or send the card (control plane). */
+  "approval.request": { queue: QUEUES.approvals, payload: RunAction },
 } as const satisfies Record<string, { queue: QueueName; payload: TSchema }>;
 
 export type JobName = keyof typeof JOBS;

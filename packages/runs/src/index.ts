@@ -1,2 +1,5 @@
 /** @clawea/runs: what every plane does to a run (event chain, state, artifacts). */
 export { appendRunEvent, readRunEvents, type AppendEventInput, type AppendedEvent } from "./run-chain.js";
+export { canMove, isTerminal, moveRun, type MoveRunInput, type RunRow } from "./run-state.js";
+export { artifactStore, fsBlobs, type ArtifactBlobs, type ArtifactStore, type StoredArtifact } from "./artifact-store.js";
+export { isRevoked, revokeCst, warmRevocations } from "./revocation.js";

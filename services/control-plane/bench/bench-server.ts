@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { createDatabase, keyringFrom } from "@clawea/db";
 import { QUEUES, startOutboxRelay } from "@clawea/queue";
 import { createTestDatabase } from "@clawea/testkit";
+import { generateKeyPair } from "@clawea/protocol";
 import { buildApp } from "../src/app.js";
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 100_000);
@@ -22,6 +23,8 @@ const app = await buildApp({
   db: database.db,
   keyring: keyringFrom(randomBytes(32).toString("base64url")),
   bootstrapKeyHash: createHash("sha256").update(bootstrapKey).digest(),
+  signer: generateKeyPair(),
+  redis,
   jobsWritten: relay.kick,
   readiness: async () => ({}),
   logger: false,

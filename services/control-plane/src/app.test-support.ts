@@ -4,6 +4,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createHash, randomBytes } from "node:crypto";
 import { createDatabase, keyringFrom, type Database, type Keyring } from "@clawea/db";
+import { generateKeyPair, type KeyPair } from "@clawea/protocol";
 import { JOB_OPTIONS, QUEUES, startOutboxRelay, type OutboxRelay } from "@clawea/queue";
 import { ClaweaApiError, createClaweaClient, unwrap, type ClaweaClient } from "@clawea/sdk";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
@@ -14,9 +15,15 @@ export interface TestPlatform {
   app: App;
   database: Database;
   keyring: Keyring;
+  /** The control plane's key (CST issuer, receipts). */
+  signer: KeyPair;
   bootstrapKey: string;
   /** The agents queue, under a prefix of this test file's own. */
   agentsQueue: Queue;
+  /** Every queue, under that prefix. */
+  queues: Record<string, Queue>;
+  /** The BullMQ prefix of this platform's queues (a worker in the test must use it). */
+  prefix: string;
   /** Moves committed outbox jobs to the queue now. */
   relay: OutboxRelay;
   platform: ClaweaClient;
@@ -28,20 +35,26 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(options: { now?: () => Date } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { now?: () => Date; logSigner?: KeyPair } = {}): Promise<TestPlatform> {
   const testDb: TestDatabase = await createTestDatabase();
   const database = createDatabase(testDb.url, { max: 5 });
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = `clawea-test-${testDb.name}`;
-  const agentsQueue = new Queue(QUEUES.agents, { connection: redis, prefix, defaultJobOptions: JOB_OPTIONS });
-  const relay = startOutboxRelay({ db: database.db, sinks: { [QUEUES.agents]: agentsQueue }, intervalMs: 50 });
+  const queues = Object.fromEntries(
+    Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix, defaultJobOptions: JOB_OPTIONS })]),
+  ) as Record<(typeof QUEUES)[keyof typeof QUEUES], Queue>;
+  const agentsQueue = queues[QUEUES.agents];
+  const relay = startOutboxRelay({ db: database.db, sinks: queues, intervalMs: 50 });
   const bootstrapKey = randomBytes(24).toString("base64url");
   const keyring = keyringFrom(randomBytes(32).toString("base64url"));
+  const signer = generateKeyPair();
   const app = await buildApp({
     db: database.db,
     keyring,
     bootstrapKeyHash: createHash("sha256").update(bootstrapKey).digest(),
+    signer,
+    redis,
     jobsWritten: relay.kick,
     readiness: async () => ({
       database: await database.pool.query("select 1").then(() => true, () => false),
@@ -50,6 +63,7 @@ export async function startTestPlatform(options: { now?: () => Date } = {}): Pro
     logger: false,
     bodyLimitBytes: 64 * 1024,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.logSigner ? { logSigner: options.logSigner } : {}),
   });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   const client = (token: string) => createClaweaClient({ baseUrl: url, token });
@@ -59,8 +73,11 @@ export async function startTestPlatform(options: { now?: () => Date } = {}): Pro
     app,
     database,
     keyring,
+    signer,
     bootstrapKey,
     agentsQueue,
+    queues,
+    prefix,
     relay,
     platform: client(bootstrapKey),
     client,
@@ -75,8 +92,10 @@ export async function startTestPlatform(options: { now?: () => Date } = {}): Pro
     async close() {
       await app.close();
       await relay.stop();
-      await agentsQueue.obliterate({ force: true });
-      await agentsQueue.close();
+      for (const queue of Object.values(queues)) {
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
       await redis.quit();
       await database.close();
       await testDb.drop();

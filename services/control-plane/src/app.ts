@@ -11,7 +11,10 @@ import Fastify, {
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { Redis } from "ioredis";
 import type { Db, Keyring } from "@clawea/db";
+import type { KeyPair } from "@clawea/protocol";
+import type { CardSender } from "./features/approvals/approvals.service.js";
 import { ApiKeyCache } from "./http/api-key-cache.js";
 import { authPlugin } from "./http/auth.js";
 import { idempotencyPlugin } from "./http/idempotency.js";
@@ -23,6 +26,20 @@ export interface AppDeps {
   db: Db;
   keyring: Keyring;
   bootstrapKeyHash: Buffer;
+  /** The control plane's signing key: run CSTs, approval receipts, export bundles. */
+  signer: KeyPair;
+  /** CST revocations (the gateway checks them in Redis on every call). */
+  redis: Redis;
+  /** Sends approval cards to the tenant's channels; without it approvals are decided through the API only. */
+  sendCard?: CardSender;
+  /** Public URL of the dashboard, for links on approval cards. */
+  dashboardUrl?: string;
+  /** Where run artifacts live (the `fs` artifact store the data plane writes); audit exports read them. */
+  artifactRoot?: string;
+  /** DIDs of the platform's gateways and data planes, published in GET /v1/trust with the control plane's and the log's. */
+  trustedSigners?: { gateway: readonly string[]; dataPlane: readonly string[] };
+  /** The transparency log's key; without it the log routes answer DEPENDENCY_NOT_CONFIGURED. */
+  logSigner?: KeyPair;
   /** Called after a commit that wrote outbox jobs, so the relay moves them now rather than at its next tick. */
   jobsWritten: () => void;
   /** Reachability of the backing services, for /readyz. */

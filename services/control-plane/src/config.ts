@@ -1,6 +1,8 @@
 /** The control plane's configuration: parsed once from the environment, frozen; no default for a secret. */
 import { createHash } from "node:crypto";
 import { keyringFrom, type Keyring } from "@clawea/db";
+import { resolve } from "node:path";
+import { b64uDecode, isDidKey, keyPairFromSeed, type KeyPair } from "@clawea/protocol";
 
 export interface Config {
   host: string;
@@ -10,6 +12,16 @@ export interface Config {
   /** SHA-256 of the platform bootstrap key: only the operator holds the key itself. */
   bootstrapKeyHash: Buffer;
   keyring: Keyring;
+  /** Signs run CSTs, approval receipts and export bundles; its did:key is the gateway's trusted CST issuer. */
+  signer: KeyPair;
+  /** Public URL of the dashboard, for links on approval cards. */
+  dashboardUrl: string | null;
+  /** The `fs` artifact store's folder (shared with the data plane). */
+  artifactRoot: string;
+  /** Gateways' and data planes' did:keys, published in GET /v1/trust. */
+  trustedSigners: { gateway: readonly string[]; dataPlane: readonly string[] };
+  /** The transparency log's Ed25519 key; optional for now: without it the log routes answer DEPENDENCY_NOT_CONFIGURED. */
+  logSigner: KeyPair | null;
   logLevel: string;
   bodyLimitBytes: number;
   migrateOnStart: boolean;
@@ -33,6 +45,12 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return value;
 }
 
+function didList(env: NodeJS.ProcessEnv, name: string): readonly string[] {
+  const list = (env[name] ?? "").split(",").map((did) => did.trim()).filter((did) => did !== "");
+  if (!list.every(isDidKey)) throw new ConfigError(`${name} must be a comma-separated list of did:key identifiers`);
+  return Object.freeze(list);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const bootstrapKey = required(env, "CLAWEA_BOOTSTRAP_KEY", "the platform operator's key for creating tenants (any long random string)");
   if (bootstrapKey.length < 24) throw new ConfigError("CLAWEA_BOOTSTRAP_KEY must be at least 24 characters");
@@ -43,6 +61,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   } catch (error) {
     throw new ConfigError(`CLAWEA_KEK: ${(error as Error).message}`);
   }
+  let signer: KeyPair;
+  try {
+    signer = keyPairFromSeed(b64uDecode(required(env, "CLAWEA_CONTROL_PLANE_SIGNING_KEY", "the control plane's Ed25519 seed, 32 bytes base64url (clawea keygen)")));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError("CLAWEA_CONTROL_PLANE_SIGNING_KEY must be a 32-byte Ed25519 seed, base64url");
+  }
+  let logSigner: KeyPair | null = null;
+  if (env.CLAWEA_LOG_SIGNING_KEY) {
+    try {
+      logSigner = keyPairFromSeed(b64uDecode(env.CLAWEA_LOG_SIGNING_KEY));
+    } catch {
+      throw new ConfigError("CLAWEA_LOG_SIGNING_KEY must be a 32-byte Ed25519 seed, base64url");
+    }
+  }
   return Object.freeze({
     host: env.HOST ?? "127.0.0.1",
     port: integer(env, "PORT", 8080),
@@ -50,6 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     redisUrl: env.REDIS_URL ?? "redis://127.0.0.1:6379",
     bootstrapKeyHash: createHash("sha256").update(bootstrapKey).digest(),
     keyring,
+    signer,
+    dashboardUrl: env.CLAWEA_DASHBOARD_URL || null,
+    artifactRoot: resolve(env.ARTIFACT_ROOT || ".data/artifacts"),
+    trustedSigners: Object.freeze({ gateway: didList(env, "CLAWEA_TRUST_GATEWAY_DIDS"), dataPlane: didList(env, "CLAWEA_TRUST_DATA_PLANE_DIDS") }),
+    logSigner,
     logLevel: env.LOG_LEVEL ?? "info",
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 256 * 1024),
     migrateOnStart: env.MIGRATE_ON_START !== "false",

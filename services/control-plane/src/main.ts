@@ -6,6 +6,9 @@ import pino from "pino";
 import { createDatabase, migrateDatabase } from "@clawea/db";
 import { JOB_OPTIONS, QUEUES, startOutboxRelay } from "@clawea/queue";
 import { buildApp } from "./app.js";
+import { createApprovalsService } from "./features/approvals/approvals.service.js";
+import { startApprovalsWorker } from "./workers/approvals.worker.js";
+import { createCardSender } from "./features/channels/card-sender.js";
 import { ConfigError, loadConfig } from "./config.js";
 
 let config;
@@ -37,6 +40,12 @@ const app = await buildApp({
   db: database.db,
   keyring: config.keyring,
   bootstrapKeyHash: config.bootstrapKeyHash,
+  signer: config.signer,
+  redis,
+  artifactRoot: config.artifactRoot,
+  trustedSigners: config.trustedSigners,
+  ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
+  ...(config.logSigner ? { logSigner: config.logSigner } : {}),
   jobsWritten: relay.kick,
   readiness: async () => ({
     database: await database.pool.query("select 1").then(() => true, () => false),
@@ -46,12 +55,31 @@ const app = await buildApp({
   bodyLimitBytes: config.bodyLimitBytes,
 });
 
+// BullMQ blocks on its worker connection: one of its own, closed after the worker.
+const workerConnection = redis.duplicate();
+const approvalsWorker = startApprovalsWorker({
+  connection: workerConnection,
+  service: createApprovalsService({
+    db: database.db,
+    keyring: config.keyring,
+    signer: config.signer,
+    jobsWritten: relay.kick,
+    now: () => new Date(),
+    sendCard: createCardSender({ db: database.db, keyring: config.keyring }),
+    ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
+  }),
+});
+approvalsWorker.on("failed", (job, err) => logger.warn({ job_id: job?.id, err }, "approval job failed"));
+approvalsWorker.on("error", (err) => logger.error({ err }, "approvals worker error"));
+
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   logger.info({ signal }, "shutting down");
   await app.close();
+  await approvalsWorker.close();
+  workerConnection.disconnect();
   await relay.stop();
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
   await redis.quit();

@@ -2,6 +2,8 @@
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { createDatabase, keyringFrom } from "@clawea/db";
+import { Redis } from "ioredis";
+import { keyPairFromSeed } from "@clawea/protocol";
 import { buildApp } from "./app.js";
 
 export const SDK_OPENAPI_PATH = fileURLToPath(new URL("../../../packages/sdk/openapi.json", import.meta.url));
@@ -14,6 +16,8 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     db: database.db,
     keyring: keyringFrom(Buffer.alloc(32).toString("base64url")),
     bootstrapKeyHash: Buffer.alloc(32),
+    signer: keyPairFromSeed(new Uint8Array(32)),
+    redis: new Redis("redis://127.0.0.1:1", { lazyConnect: true }),
     jobsWritten: () => undefined,
     readiness: async () => ({}),
     logger: false,

@@ -1,5 +1,7 @@
 /** The data plane's configuration: parsed once from the environment, frozen. */
 import { resolve } from "node:path";
+import { keyringFrom, type Keyring } from "@clawea/db";
+import { b64uDecode, isDidKey, keyPairFromSeed, type KeyPair } from "@clawea/protocol";
 
 export const SANDBOX_PROVIDERS = ["local"] as const;
 export type SandboxProviderName = (typeof SANDBOX_PROVIDERS)[number];
@@ -14,6 +16,18 @@ export interface Config {
   gateway: { modelUrl: string; egressProxyUrl: string };
   concurrency: number;
   logLevel: string;
+  /** Opens agents' signing keys and runs' sealed CSTs. */
+  keyring: Keyring;
+  /** Signs execution attestations. */
+  signer: KeyPair;
+  /** Signs the transparency log's tree heads. */
+  logSigner: KeyPair;
+  /** The control plane's did:keys: the only issuers of run CSTs. */
+  cstIssuers: readonly string[];
+  /** Where the `fs` artifact store keeps its files. */
+  artifactRoot: string;
+  /** How long one phase of one run may take. */
+  agentTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -45,8 +59,41 @@ function provider(raw: string | undefined): SandboxProviderName {
   return name as SandboxProviderName;
 }
 
+function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} is not set: ${hint}`);
+  return value;
+}
+
+function seedKey(env: NodeJS.ProcessEnv, name: string, what: string): KeyPair {
+  const raw = required(env, name, `${what}, an Ed25519 seed of 32 bytes, base64url (clawea keygen)`);
+  try {
+    return keyPairFromSeed(b64uDecode(raw));
+  } catch {
+    throw new ConfigError(`${name} must be a 32-byte Ed25519 seed, base64url`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  let keyring: Keyring;
+  try {
+    keyring = keyringFrom(required(env, "CLAWEA_KEK", "the key-encryption key the control plane uses (32 bytes, base64url)"), integer(env, "CLAWEA_KEK_VERSION", 1, 1));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`CLAWEA_KEK: ${(error as Error).message}`);
+  }
+  const cstIssuers = required(env, "CLAWEA_CST_ISSUERS", "the control plane's did:key (comma-separated if several)")
+    .split(",")
+    .map((did) => did.trim())
+    .filter((did) => did !== "");
+  if (cstIssuers.length === 0 || !cstIssuers.every(isDidKey)) throw new ConfigError("CLAWEA_CST_ISSUERS must list did:key identifiers");
   return Object.freeze({
+    keyring,
+    signer: seedKey(env, "CLAWEA_DATA_PLANE_SIGNING_KEY", "the data plane's attestation key"),
+    logSigner: seedKey(env, "CLAWEA_LOG_SIGNING_KEY", "the transparency log's key"),
+    cstIssuers: Object.freeze(cstIssuers),
+    artifactRoot: resolve(env.ARTIFACT_ROOT || ".data/artifacts"),
+    agentTimeoutMs: integer(env, "AGENT_TIMEOUT_MS", 600_000, 1_000),
     databaseUrl: env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/clawea",
     redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
     sandboxProvider: provider(env.SANDBOX_PROVIDER),

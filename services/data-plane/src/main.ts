@@ -8,6 +8,8 @@ import { LocalSandboxProvider } from "./sandbox/local.provider.js";
 import type { SandboxProvider } from "./sandbox/sandbox.provider.js";
 import { createAgentLifecycleHandlers } from "./workers/agent-lifecycle.handlers.js";
 import { startWorkers } from "./workers/agent-workers.js";
+import { createRunRuntime } from "./runs/run-runtime.js";
+import { startRunWorkers } from "./runs/run-workers.js";
 
 let config: Readonly<Config>;
 try {
@@ -41,16 +43,31 @@ try {
 const provider = sandboxProvider(config);
 const handlers = createAgentLifecycleHandlers({ db: database.db, provider, now: () => new Date(), gateway: config.gateway, logger });
 const workers = startWorkers({ connection: redis, handlers, concurrency: config.concurrency });
+const runtime = createRunRuntime({
+  db: database.db,
+  redis,
+  keyring: config.keyring,
+  provider,
+  signer: config.signer,
+  logSigner: config.logSigner,
+  cstIssuers: config.cstIssuers,
+  artifactRoot: config.artifactRoot,
+  agentTimeoutMs: config.agentTimeoutMs,
+  logger,
+});
+const runWorker = startRunWorkers({ connection: redis.duplicate(), handlers: runtime.handlers, onGiveUp: runtime.giveUp, concurrency: config.concurrency });
+runWorker.on("failed", (job, err) => logger.warn({ job_id: job?.id, job: job?.name, err }, "run job failed"));
+runWorker.on("error", (err) => logger.error({ err }, "run worker error"));
 workers.worker.on("failed", (job, err) => logger.warn({ job_id: job?.id, job: job?.name, err }, "job failed"));
 workers.worker.on("error", (err) => logger.error({ err }, "worker error"));
-logger.info({ provider: provider.name, concurrency: config.concurrency }, "data plane started");
+logger.info({ provider: provider.name, concurrency: config.concurrency, attester: config.signer.did, log: config.logSigner.did }, "data plane started");
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   logger.info({ signal }, "shutting down: finishing running jobs");
-  await workers.close();
+  await Promise.all([workers.close(), runWorker.close()]);
   await redis.quit();
   await database.close();
   logger.info("stopped");

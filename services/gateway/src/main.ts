@@ -5,9 +5,10 @@ import pino from "pino";
 import { createDatabase } from "@clawea/db";
 import { buildGatewayApp } from "./app.js";
 import { createRunAuthenticator } from "./auth/run-context.js";
-import { warmRevocations } from "./auth/revocation.js";
+import { warmRevocations } from "@clawea/runs";
 import { ConfigError, loadConfig } from "./config.js";
 import { startEgressProxy, type EgressProxy } from "./features/egress-proxy/index.js";
+import { approvedScopeFor } from "./runs/run-evidence.js";
 
 let config;
 try {
@@ -70,6 +71,7 @@ egress = await startEgressProxy({
   authenticator,
   db: database.db,
   now,
+  approvedScopeOf: approvedScopeFor(database.db),
   logger: logger.child({ listener: "egress" }),
   connectTimeoutMs: EGRESS_CONNECT_TIMEOUT_MS,
   host: config.host,

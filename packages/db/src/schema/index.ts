@@ -9,3 +9,4 @@ export * from "./outbox.schema.js";
 export * from "./idempotency.schema.js";
 export * from "./gateway.schema.js";
 export * from "./runs.schema.js";
+export * from "./log.schema.js";

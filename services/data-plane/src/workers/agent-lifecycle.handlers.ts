@@ -16,7 +16,7 @@
 import { UnrecoverableError } from "bullmq";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { agents, type Db } from "@clawea/db";
-import type { JobName, JobPayload } from "@clawea/queue";
+import type { JobPayload } from "@clawea/queue";
 import type { Logger } from "pino";
 import { SandboxError, type SandboxProvider, type SandboxSpec } from "../sandbox/sandbox.provider.js";
 
@@ -44,7 +44,9 @@ export type HandlerOutcome =
   /** Nothing to do: the agent is gone or not in a state the job applies to. */
   | { outcome: "skipped"; reason: string };
 
-export type AgentJobHandlers = { [N in JobName]: (payload: JobPayload<N>, context: JobContext) => Promise<HandlerOutcome> };
+/** The jobs of the `clawea-agents` queue. */
+export type AgentJobName = "agent.deploy" | "agent.sleep" | "agent.wake" | "agent.destroy" | "agent.policy_update" | "agent.health";
+export type AgentJobHandlers = { [N in AgentJobName]: (payload: JobPayload<N>, context: JobContext) => Promise<HandlerOutcome> };
 
 /** Reason codes the data plane records on an agent besides the provider's own `SandboxError` codes. */
 export const DATA_PLANE_REASON_CODES = ["SANDBOX_ID_MISSING", "DATA_PLANE_INTERNAL"] as const;

@@ -1,7 +1,7 @@
 /** The BullMQ worker on `clawea-agents`: validates each job, dispatches it by name to its handler. */
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
-import { JOBS, QUEUES, type JobName } from "@clawea/queue";
-import type { AgentJobHandlers, HandlerOutcome, JobContext } from "./agent-lifecycle.handlers.js";
+import { JOBS, QUEUES } from "@clawea/queue";
+import type { AgentJobHandlers, AgentJobName, HandlerOutcome, JobContext } from "./agent-lifecycle.handlers.js";
 
 export interface StartWorkersOptions {
   connection: ConnectionOptions;
@@ -20,7 +20,7 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-const isJobName = (name: string): name is JobName => Object.hasOwn(JOBS, name);
+const isJobName = (name: string): name is AgentJobName => Object.hasOwn(JOBS, name) && JOBS[name as keyof typeof JOBS].queue === QUEUES.agents;
 
 function checkPayload(data: unknown): void {
   const record = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;

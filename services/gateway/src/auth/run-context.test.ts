@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { agents } from "@clawea/db";
 import { defaultPolicy, startTestGateway, type TestGateway } from "../gateway.test-support.js";
-import { revokeCst, warmRevocations } from "./revocation.js";
+import { revokeCst, warmRevocations } from "@clawea/runs";
 
 let gw: TestGateway;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import type { Redis } from "ioredis";
 import { agents, policies, type Db } from "@clawea/db";
 import type { ReasonCode } from "@clawea/protocol";
 import { normalizePolicy, verifyCst, type CstClaims, type CstVerification, type Policy, type RunPhase } from "@clawea/policy";
-import { isRevoked } from "./revocation.js";
+import { isRevoked } from "@clawea/runs";
 
 export const GATEWAY_AUDIENCE = "clawea-gateway";
 

@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { createHash } from "node:crypto";
 import { Writable } from "node:stream";
 import pino from "pino";
@@ -94,6 +95,8 @@ describe("secrets", () => {
       db: platform.database.db,
       keyring: platform.keyring,
       bootstrapKeyHash: createHash("sha256").update(platform.bootstrapKey).digest(),
+      signer: platform.signer,
+      redis: new Redis("redis://127.0.0.1:1", { lazyConnect: true }),
       jobsWritten: () => undefined,
       readiness: async () => ({}),
       logger: pino({ level: "trace" }, sink),

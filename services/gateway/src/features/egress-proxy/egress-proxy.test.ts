@@ -4,7 +4,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from "no
 import { createServer as createTcpServer, connect, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scopeFrom, type ApprovedScope } from "@clawea/policy";
-import { revokeCst } from "../../auth/revocation.js";
+import { revokeCst } from "@clawea/runs";
 import { defaultPolicy, startTestGateway, type TestAgent, type TestGateway } from "../../gateway.test-support.js";
 import { listEgressRecords, startEgressProxy, type EgressProxy } from "./index.js";
 

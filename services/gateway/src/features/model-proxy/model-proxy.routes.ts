@@ -10,6 +10,7 @@ import type { RunContext } from "../../auth/run-context.js";
 import { GatewayError } from "../../http/errors.js";
 import type { ModelApi } from "./model-proxy.domain.js";
 import { createModelProxyService } from "./model-proxy.service.js";
+import { chainEventFor } from "../../runs/run-evidence.js";
 
 const MODEL_ROUTES: readonly { path: string; api: ModelApi }[] = [
   { path: "/v1/chat/completions", api: "openai.chat_completions" },
@@ -55,6 +56,7 @@ export async function modelProxyRoutes(app: GatewayApp, deps: GatewayDeps): Prom
     upstreamTimeoutMs: deps.upstreamTimeoutMs,
     now: deps.now ?? (() => new Date()),
     log: app.log,
+    chainEvent: chainEventFor(deps.db, deps.now ?? (() => new Date())),
   });
   app.addHook("onClose", () => service.close());
 

@@ -61,6 +61,13 @@ export interface ModelProxyDeps {
   upstreamTimeoutMs: number;
   now: () => Date;
   log: FastifyBaseLogger;
+  /**
+   * Appends the call's `llm_call` event to the run's chain and returns its hash, which the receipt then
+   * binds; null when the run keeps no chain here (the caller sent its own `X-Event-Hash`, or the run
+   * is not one of this platform's). Runtimes such as OpenClaw cannot send event hashes, so the gateway
+   * binds receipts itself.
+   */
+  chainEvent?: (run: RunContext, payload: Record<string, unknown>) => Promise<string | null>;
 }
 
 export interface InvokeInput {
@@ -459,16 +466,27 @@ export function createModelProxyService(deps: ModelProxyDeps) {
           throw new GatewayError("IDEMPOTENT_REPLAY_UNAVAILABLE", undefined, { receipt_id: completedReceipt });
         }
       }
+      const receiptId = newReceiptId();
+      let eventHash = input.eventHash;
+      if (eventHash === null && deps.chainEvent) {
+        try {
+          eventHash = await deps.chainEvent(run, { receipt_id: receiptId, provider: target.provider, model: target.model, api: input.api, request_hash_b64u: requestHash });
+        } catch (error) {
+          if (claim) await idempotency.release(claim);
+          input.log.error({ err: error }, "llm_call event not appended");
+          throw new GatewayError("DEPENDENCY_UNAVAILABLE", "the run's event chain could not be written; nothing was sent");
+        }
+      }
       reply.hijack();
       await forward(
         {
-          input,
+          input: { ...input, eventHash },
           request: parsed.value,
           target,
           providerKey,
           bytes,
           requestHash,
-          receiptId: newReceiptId(),
+          receiptId,
           nonce: input.idempotencyKey ?? `nonce_${randomUUID().replaceAll("-", "")}`,
           claim,
           startedAt: performance.now(),

@@ -7,7 +7,7 @@ import { validate } from "@clawea/schema";
 import { validateUpstream } from "@clawea/testkit";
 import { verifyProofBundle } from "@clawea/verify";
 import { buildGatewayApp, type GatewayApp } from "../../app.js";
-import { revokeCst } from "../../auth/revocation.js";
+import { revokeCst } from "@clawea/runs";
 import { defaultPolicy, startTestGateway, type TestAgent, type TestGateway } from "../../gateway.test-support.js";
 import { signReceipt } from "./model-proxy.receipt.js";
 import { createCallWriter } from "./model-proxy.writer.js";

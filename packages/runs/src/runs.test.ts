@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agents, createDatabase, newId, runs, tenants, type Database } from "@clawea/db";
+import { utf8, verifyEventChain, sha256B64u } from "@clawea/protocol";
+import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
+import { appendRunEvent, artifactStore, canMove, fsBlobs, moveRun, readRunEvents } from "./index.js";
+
+let testDb: TestDatabase;
+let database: Database;
+let second: Database;
+const tenantId = newId("tenant");
+const agentId = newId("agent");
+
+async function newRun(): Promise<string> {
+  const id = newId("run");
+  await database.db.insert(runs).values({ id, tenantId, agentId, task: "t", state: "planning", phase: "plan", policyHash: "p" });
+  return id;
+}
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  database = createDatabase(testDb.url, { max: 4 });
+  second = createDatabase(testDb.url, { max: 4 });
+  await database.db.insert(tenants).values({ id: tenantId, name: "t" });
+  await database.db.insert(agents).values({
+    id: agentId,
+    tenantId,
+    templateId: "tpl_reference_small",
+    name: "a",
+    status: "running",
+    did: "did:key:zAgent",
+    signingKeySealed: "x",
+    runtime: "reference",
+    model: "m",
+    cpuMillis: 100,
+    memoryMb: 64,
+    diskMb: 64,
+    sleepAfterSeconds: 60,
+    stateless: false,
+  });
+});
+
+afterAll(async () => {
+  await database.close();
+  await second.close();
+  await testDb.drop();
+});
+
+describe("the run's event chain", () => {
+  it("links events appended from two pools at once into one valid chain, in commit order", async () => {
+    const runId = await newRun();
+    const append = (db: Database, i: number) =>
+      db.db.transaction((tx) => appendRunEvent(tx, { tenantId, runId, eventType: "llm_call", actor: `pool-${i % 2}`, payload: { i }, now: new Date() }));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => append(i % 2 === 0 ? database : second, i)));
+    const events = await readRunEvents(database.db, tenantId, runId);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(verifyEventChain(events)).toEqual({ ok: true });
+    expect(new Set(events.map((e) => e.payload["i"])).size).toBe(40);
+  });
+
+  it("refuses a run of another tenant", async () => {
+    const runId = await newRun();
+    await expect(
+      database.db.transaction((tx) => appendRunEvent(tx, { tenantId: newId("tenant"), runId, eventType: "x", actor: "a", payload: {}, now: new Date() })),
+    ).rejects.toThrow(/not found/);
+  });
+
+  it("reads from a sequence number on", async () => {
+    const runId = await newRun();
+    for (let i = 0; i < 3; i++) await appendRunEvent(database.db, { tenantId, runId, eventType: "e", actor: "a", payload: { i }, now: new Date() });
+    expect((await readRunEvents(database.db, tenantId, runId, 2)).map((e) => e.seq)).toEqual([2]);
+  });
+});
+
+describe("the run state machine", () => {
+  it("allows only the documented moves", () => {
+    expect(canMove("planning", "awaiting_approval")).toBe(true);
+    expect(canMove("planning", "applying")).toBe(false);
+    expect(canMove("awaiting_approval", "applying")).toBe(true);
+    expect(canMove("completed", "failed")).toBe(false);
+    expect(canMove("denied", "applying")).toBe(false);
+  });
+
+  it("moves once when two movers race, and records the move with its actor in the chain", async () => {
+    const runId = await newRun();
+    const move = (db: Database, actor: string) => db.db.transaction((tx) => moveRun(tx, { tenantId, runId, to: "awaiting_approval", actor, now: new Date() }));
+    const results = await Promise.all([move(database, "a"), move(second, "b")]);
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    const events = await readRunEvents(database.db, tenantId, runId);
+    expect(events.filter((e) => e.event_type === "run_state_changed")).toHaveLength(1);
+    expect(await database.db.transaction((tx) => moveRun(tx, { tenantId, runId, to: "completed", actor: "x", now: new Date() }))).toBeNull();
+  });
+
+  it("stamps completion on a terminal move and clears the phase", async () => {
+    const runId = await newRun();
+    const moved = await moveRun(database.db, { tenantId, runId, to: "cancelled", actor: "key:k", now: new Date("2026-11-25T10:00:00Z") });
+    expect(moved).toMatchObject({ state: "cancelled", phase: null });
+    expect(moved?.completedAt?.toISOString()).toBe("2026-11-25T10:00:00.000Z");
+  });
+});
+
+describe("the artifact store", () => {
+  const root = mkdtempSync(join(tmpdir(), "clawea-artifacts-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("stores bytes under their hash once and returns them checked", async () => {
+    const store = artifactStore(database.db, fsBlobs(root));
+    const bytes = utf8('{"a":1}');
+    const first = await store.put(tenantId, bytes, "application/json");
+    const again = await store.put(tenantId, bytes, "application/json");
+    expect(first).toEqual(again);
+    expect(first.sha256_b64u).toBe(sha256B64u(bytes));
+    const got = await store.get(tenantId, first.sha256_b64u);
+    expect(Buffer.from(got!.bytes).toString("utf8")).toBe('{"a":1}');
+    expect(await store.get(newId("tenant"), first.sha256_b64u)).toBeNull();
+  });
+
+  it("refuses bytes that no longer match their address", async () => {
+    const store = artifactStore(database.db, fsBlobs(root));
+    const stored = await store.put(tenantId, utf8("original"), "text/plain");
+    writeFileSync(join(root, tenantId, stored.sha256_b64u.slice(0, 2), stored.sha256_b64u), "tampered");
+    await expect(store.get(tenantId, stored.sha256_b64u)).rejects.toThrow(/corrupt/);
+  });
+});

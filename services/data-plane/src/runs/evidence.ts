@@ -1,0 +1,212 @@
+/**
+ * A run's evidence, built once when it ends: the chain is closed with `run_ended`; the proof bundle
+ * (event chain, the gateway's receipts bound to its `llm_call` events, side-effect receipts, the
+ * approval receipt) is signed by the agent's key, which the data plane holds sealed and the sandbox
+ * never sees; the URM and every output are stored content-addressed; the proof bundle's hash is
+ * appended to the transparency log; the execution attestation (signed by the data plane) carries the
+ * runtime facts and the log anchoring. Safe to run twice: a run with evidence is left as it is.
+ */
+import { and, asc, eq } from "drizzle-orm";
+import { agents, approvals, gatewayReceipts, runs, sealBinding, unseal, type Db, type Keyring } from "@clawea/db";
+import { keyPairFromSeed, sha256B64u, signEnvelope, utf8, canonicalize, type ChainEvent, type KeyPair, type SignedEnvelope } from "@clawea/protocol";
+import { appendRunEvent, readRunEvents, type ArtifactStore, type RunRow } from "@clawea/runs";
+
+export interface LogAnchor {
+  /** Appends `leafHash` and returns the signed inclusion proof (Clawsig `log_inclusion_proof`). */
+  anchor(input: { tenantId: string; runId: string; leafHashB64u: string }): Promise<Record<string, unknown>>;
+}
+
+export interface EvidenceDeps {
+  db: Db;
+  keyring: Keyring;
+  /** The data plane's key: signs execution attestations. */
+  signer: KeyPair;
+  artifacts: ArtifactStore;
+  log: LogAnchor | null;
+  now: () => Date;
+  runtime: { provider: string; providerVersion: string; agentDigest: string; nodeVersion: string };
+}
+
+export interface RunEvidence {
+  proof_bundle_sha256_b64u: string;
+  execution_attestation_sha256_b64u: string;
+  urm_sha256_b64u: string;
+  log_leaf_hash_b64u: string | null;
+  log_inclusion_proof_sha256_b64u: string | null;
+  event_count: number;
+  receipt_count: number;
+  stateless: boolean;
+  built_at: string;
+}
+
+const JSON_TYPE = "application/json";
+
+function toChainEvent(event: ChainEvent): ChainEvent {
+  return {
+    event_id: event.event_id,
+    run_id: event.run_id,
+    event_type: event.event_type,
+    timestamp: event.timestamp,
+    payload_hash_b64u: event.payload_hash_b64u,
+    prev_hash_b64u: event.prev_hash_b64u,
+    event_hash_b64u: event.event_hash_b64u,
+  };
+}
+
+export function createEvidenceBuilder(deps: EvidenceDeps) {
+  const { db } = deps;
+
+  async function storeJson(tenantId: string, value: unknown) {
+    return deps.artifacts.put(tenantId, utf8(canonicalize(value as never)), JSON_TYPE);
+  }
+
+  return async function buildEvidence(run: RunRow): Promise<RunEvidence | null> {
+    if (run.evidence !== null) return run.evidence as RunEvidence;
+    const [agent] = await db
+      .select()
+      .from(agents)
+      .where(and(eq(agents.tenantId, run.tenantId), eq(agents.id, run.agentId)));
+    if (!agent) return null;
+    const at = deps.now();
+
+    // Close the chain once: a retried build finds `run_ended` already there.
+    let events = await readRunEvents(db, run.tenantId, run.id);
+    if (!events.some((e) => e.event_type === "run_ended")) {
+      await db.transaction((tx) =>
+        appendRunEvent(tx, {
+          tenantId: run.tenantId,
+          runId: run.id,
+          eventType: "run_ended",
+          actor: "data-plane",
+          payload: { state: run.state, reason_code: run.reasonCode, plan_hash_b64u: run.planHash, mission_id: run.missionId },
+          now: at,
+        }),
+      );
+      events = await readRunEvents(db, run.tenantId, run.id);
+    }
+    const chain = events.map(toChainEvent);
+    const hashes = new Set(chain.map((e) => e.event_hash_b64u));
+
+    const receiptRows = await db
+      .select({ envelope: gatewayReceipts.envelope })
+      .from(gatewayReceipts)
+      .where(and(eq(gatewayReceipts.tenantId, run.tenantId), eq(gatewayReceipts.runId, run.id)))
+      .orderBy(asc(gatewayReceipts.createdAt));
+    const receipts = receiptRows
+      .map((row) => row.envelope as SignedEnvelope<{ binding?: { event_hash_b64u?: string } }>)
+      .filter((envelope) => hashes.has(envelope.payload.binding?.event_hash_b64u ?? ""));
+
+    const [approval] = await db
+      .select({ receipt: approvals.receipt })
+      .from(approvals)
+      .where(and(eq(approvals.tenantId, run.tenantId), eq(approvals.runId, run.id)));
+    const approvalEnvelope = (approval?.receipt as SignedEnvelope<Record<string, unknown>> | null) ?? null;
+
+    const sideEffectReceipts = events
+      .filter((e) => e.event_type === "side_effect" && e.payload["performed"] === true)
+      .map((e) => ({
+        receipt_version: "1",
+        receipt_id: `ser_${e.event_id}`,
+        effect_class: String(e.payload["kind"]),
+        target_digest: sha256B64u(utf8(String(e.payload["target"]))),
+        hash_algorithm: "SHA-256",
+        agent_did: agent.did,
+        timestamp: e.timestamp,
+        bytes_written: typeof e.payload["size_bytes"] === "number" ? e.payload["size_bytes"] : 0,
+        binding: { run_id: run.id, event_hash_b64u: e.event_hash_b64u },
+      }));
+
+    const agentKey = keyPairFromSeed(unseal(deps.keyring, agent.signingKeySealed, sealBinding.agentKey(run.tenantId, agent.id)));
+    const proofBundle = signEnvelope({
+      envelopeType: "proof_bundle",
+      signer: agentKey,
+      issuedAt: at.toISOString(),
+      payload: {
+        bundle_version: "1",
+        bundle_id: `pb_${run.id}`,
+        agent_did: agent.did,
+        event_chain: chain,
+        ...(receipts.length > 0 ? { receipts } : {}),
+        ...(sideEffectReceipts.length > 0 ? { side_effect_receipts: sideEffectReceipts } : {}),
+        ...(approvalEnvelope ? { human_approval_receipts: [approvalEnvelope.payload] } : {}),
+        metadata: { harness: { id: `clawea-${agent.runtime}`, version: "0.1.0", runtime: agent.runtime } },
+      },
+    });
+    agentKey.privateKey.fill(0);
+    const proofStored = await storeJson(run.tenantId, proofBundle);
+
+    const urm = {
+      urm_version: "1",
+      urm_id: `urm_${run.id}`,
+      run_id: run.id,
+      agent_did: agent.did,
+      mission_id: run.missionId,
+      policy_hash_b64u: run.policyHash,
+      inputs: { task_sha256_b64u: sha256B64u(utf8(run.task)), inputs: run.inputs },
+      outputs: { state: run.state, reason_code: run.reasonCode, plan_hash_b64u: run.planHash, files: filesOf(run) },
+      receipts: receipts.map((r) => r.payload_hash_b64u),
+      event_chain_head_b64u: chain[chain.length - 1]?.event_hash_b64u ?? null,
+      created_at: at.toISOString(),
+    };
+    const urmStored = await storeJson(run.tenantId, urm);
+
+    const inclusionProof = deps.log ? await deps.log.anchor({ tenantId: run.tenantId, runId: run.id, leafHashB64u: proofBundle.payload_hash_b64u }) : null;
+    const inclusionStored = inclusionProof ? await storeJson(run.tenantId, inclusionProof) : null;
+
+    const scopeHash = approvalEnvelope ? (approvalEnvelope.payload["scope_hash_b64u"] as string) : run.scopeHash;
+    const attestation = signEnvelope({
+      envelopeType: "execution_attestation",
+      signer: deps.signer,
+      issuedAt: at.toISOString(),
+      payload: {
+        attestation_version: "1",
+        attestation_id: `att_${run.id}`,
+        execution_type: "sandbox_execution",
+        agent_did: agent.did,
+        attester_did: deps.signer.did,
+        run_id: run.id,
+        proof_bundle_hash_b64u: proofBundle.payload_hash_b64u,
+        harness: { id: `clawea-${agent.runtime}`, version: "0.1.0", runtime: agent.runtime },
+        runtime_metadata: {
+          image_digest: deps.runtime.agentDigest,
+          sandbox_runtime: deps.runtime.provider,
+          sandbox_runtime_version: deps.runtime.providerVersion,
+          node_version: deps.runtime.nodeVersion,
+          enforced_policy_hash_b64u: run.policyHash,
+          network_posture: "default-deny: no route out of the sandbox; model calls and egress only through the clawea gateway under the WPC",
+          cpu_limit_millis: agent.cpuMillis,
+          memory_limit_mb: agent.memoryMb,
+          stateless: agent.stateless,
+          token_scope_hash_b64u: scopeHash,
+          urm_sha256_b64u: urmStored.sha256_b64u,
+          ...(run.missionId ? { mission_id: run.missionId } : {}),
+          ...(inclusionProof ? { log_anchor: { root_hash_b64u: inclusionProof["root_hash_b64u"], tree_size: inclusionProof["tree_size"], leaf_hash_b64u: proofBundle.payload_hash_b64u, inclusion_proof: inclusionProof } } : {}),
+        },
+        issued_at: at.toISOString(),
+      },
+    });
+    const attestationStored = await storeJson(run.tenantId, attestation);
+    const evidence: RunEvidence = {
+      proof_bundle_sha256_b64u: proofStored.sha256_b64u,
+      execution_attestation_sha256_b64u: attestationStored.sha256_b64u,
+      urm_sha256_b64u: urmStored.sha256_b64u,
+      log_leaf_hash_b64u: inclusionProof ? proofBundle.payload_hash_b64u : null,
+      log_inclusion_proof_sha256_b64u: inclusionStored?.sha256_b64u ?? null,
+      event_count: chain.length,
+      receipt_count: receipts.length,
+      stateless: agent.stateless,
+      built_at: at.toISOString(),
+    };
+    await db
+      .update(runs)
+      .set({ evidence, updatedAt: at })
+      .where(and(eq(runs.tenantId, run.tenantId), eq(runs.id, run.id)));
+    return evidence;
+  };
+}
+
+function filesOf(run: RunRow): unknown {
+  const plan = run.plan as { workspace_diff?: { files?: unknown } } | null;
+  return plan?.workspace_diff?.files ?? [];
+}
+export type BuildEvidence = ReturnType<typeof createEvidenceBuilder>;

@@ -1,0 +1,36 @@
+/**
+ * What the gateway reads and writes of runs: the approved scope an apply-phase CST pins (from the
+ * run's approval), and the `llm_call` events its receipts bind to (appended to the run's chain).
+ */
+import { and, eq } from "drizzle-orm";
+import { approvals, type Db } from "@clawea/db";
+import type { ApprovedScope } from "@clawea/policy";
+import { appendRunEvent } from "@clawea/runs";
+import type { RunContext } from "../auth/run-context.js";
+
+/** The scope granted to the run's approval, or null when the run has none approved. */
+export function approvedScopeFor(db: Db) {
+  return async (run: RunContext): Promise<ApprovedScope | null> => {
+    const [row] = await db
+      .select({ granted: approvals.grantedScope, status: approvals.status })
+      .from(approvals)
+      .where(and(eq(approvals.tenantId, run.tenantId), eq(approvals.runId, run.runId)));
+    if (!row || row.status !== "approved" || row.granted === null) return null;
+    return row.granted as ApprovedScope;
+  };
+}
+
+/** Appends an `llm_call` event; null when the run has no row here (a run this platform did not start). */
+export function chainEventFor(db: Db, now: () => Date) {
+  return async (run: RunContext, payload: Record<string, unknown>): Promise<string | null> => {
+    return db.transaction(async (tx) => {
+      try {
+        const event = await appendRunEvent(tx, { tenantId: run.tenantId, runId: run.runId, eventType: "llm_call", actor: "gateway", payload, now: now() });
+        return event.event_hash_b64u;
+      } catch (error) {
+        if (error instanceof Error && error.message.includes("not found for its tenant")) return null;
+        throw error;
+      }
+    });
+  };
+}
