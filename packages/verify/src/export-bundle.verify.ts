@@ -1,6 +1,7 @@
 /** Export bundles: the signed, content-addressed package an auditor verifies offline, and everything inside it. */
 import { b64uDecode, exportBundleHash, exportManifestEntries, publicKeyFromDid, utf8, verifyBytes, type ManifestEntry } from "@clawea/protocol";
 import { checkExecutionAttestation, type ExecutionAttestationDetails } from "./execution-attestation.verify.js";
+import { checkLogInclusionProof, type LogInclusionProofDetails } from "./log-inclusion-proof.verify.js";
 import { checkModelAttestation, type ModelAttestationDetails, type ModelAttestationType } from "./model-attestation.verify.js";
 import { checkProofBundle, type AgentVouch, type ProofBundleDetails } from "./proof-bundle.verify.js";
 import { conclude, finding, joinPath, rejected, type Checked, type Finding } from "./result.model.js";
@@ -16,6 +17,8 @@ export interface ExportBundleDetails {
   execution_attestations: ExecutionAttestationDetails[];
   derivation_attestations: ModelAttestationDetails[];
   audit_result_attestations: ModelAttestationDetails[];
+  /** Transparency-log anchors the execution attestations carry (`runtime_metadata.log_anchor`), each verified. */
+  log_anchors: LogInclusionProofDetails[];
 }
 
 interface ExportBundle {
@@ -132,6 +135,32 @@ function checkExecutionBinding(attestation: ExecutionAttestationDetails, bundle:
   return findings;
 }
 
+/**
+ * clawea's attestations anchor the proof bundle in the transparency log: `runtime_metadata.log_anchor`
+ * holds a signed inclusion proof whose leaf must be this proof bundle's payload hash. An anchor that is
+ * present is checked like any log proof (trusted log key, audit path to the signed root); an attestation
+ * without one is not refused here, since the anchor is clawea's addition to the format.
+ */
+function checkLogAnchor(envelope: unknown, bundle: ExportBundle, path: string, ctx: VerifyContext, anchors: LogInclusionProofDetails[]): Finding[] {
+  const metadata = (envelope as { payload?: { runtime_metadata?: unknown } }).payload?.runtime_metadata;
+  if (typeof metadata !== "object" || metadata === null || !("log_anchor" in metadata)) return [];
+  const at = joinPath(path, "payload.runtime_metadata.log_anchor");
+  const anchor = (metadata as { log_anchor: unknown }).log_anchor as { leaf_hash_b64u?: unknown; root_hash_b64u?: unknown; tree_size?: unknown; inclusion_proof?: unknown } | null;
+  if (typeof anchor !== "object" || anchor === null) return [finding("MALFORMED_ENVELOPE", at, "log_anchor must be an object")];
+  const checked = checkLogInclusionProof(anchor.inclusion_proof, joinPath(at, "inclusion_proof"), ctx);
+  if (!checked.ok) return checked.findings;
+  const findings: Finding[] = [...checked.findings];
+  const proofHash = bundle.artifacts.proof_bundle_envelope.payload_hash_b64u;
+  if (checked.details.leaf_hash_b64u !== proofHash || anchor.leaf_hash_b64u !== proofHash) {
+    findings.push(finding("HASH_MISMATCH", joinPath(at, "leaf_hash_b64u"), "the log anchor's leaf is not this proof bundle's hash"));
+  }
+  if (anchor.root_hash_b64u !== checked.details.root_hash_b64u || anchor.tree_size !== checked.details.tree_size) {
+    findings.push(finding("HASH_MISMATCH", joinPath(at, "root_hash_b64u"), "the log anchor's root is not the one its inclusion proof leads to"));
+  }
+  if (findings.length === 0) anchors.push(checked.details);
+  return findings;
+}
+
 function checkModelAttestations(
   type: ModelAttestationType,
   bundle: ExportBundle,
@@ -180,12 +209,14 @@ export function checkExportBundle(value: unknown, ctx: VerifyContext): Checked<E
   const findings = [...checkTimes(bundle, ctx), ...checkManifest(bundle), ...checkSignature(bundle, ctx)];
 
   const executions: ExecutionAttestationDetails[] = [];
+  const anchors: LogInclusionProofDetails[] = [];
   (bundle.artifacts.execution_attestation_envelopes ?? []).forEach((envelope, i) => {
     const path = `artifacts.execution_attestation_envelopes[${i}]`;
     const checked = checkExecutionAttestation(envelope, path, ctx);
     findings.push(...checked.findings);
     if (!checked.ok) return;
     findings.push(...checkExecutionBinding(checked.details, bundle, path));
+    findings.push(...checkLogAnchor(envelope, bundle, path, ctx, anchors));
     executions.push(checked.details);
   });
   /*
@@ -211,5 +242,6 @@ export function checkExportBundle(value: unknown, ctx: VerifyContext): Checked<E
     execution_attestations: executions,
     derivation_attestations: derivations,
     audit_result_attestations: audits,
+    log_anchors: anchors,
   }));
 }
