@@ -1,4 +1,7 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
+import { createGunzip } from "node:zlib";
+import tar from "tar-stream";
+import { validateUpstream } from "@clawea/testkit";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -43,6 +46,28 @@ function received(path: string) {
   return target.received.filter((r) => r.path === path);
 }
 
+async function untar(archive: Buffer): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const extract = tar.extract();
+  extract.on("entry", (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: unknown) => chunks.push(c as Buffer));
+    stream.on("end", () => {
+      files.set(header.name, Buffer.concat(chunks));
+      next();
+    });
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on("finish", resolve);
+    extract.on("error", reject);
+  });
+  const gunzip = createGunzip();
+  gunzip.pipe(extract);
+  gunzip.end(archive);
+  await done;
+  return files;
+}
+
 /** Every string and number leaf of a JSON value, as paths. */
 function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
@@ -69,6 +94,29 @@ describe("the main journey on the real platform", () => {
     const payload = (bundle.artifacts as { proof_bundle_envelope: { payload: Record<string, unknown[]> } }).proof_bundle_envelope.payload;
     expect(payload.receipts!.length).toBeGreaterThan(0);
     expect(payload.human_approval_receipts).toHaveLength(1);
+
+    // Everything emitted validates against the upstream Clawsig schemas.
+    const metadata = bundle.metadata as { human_approval_receipt_envelopes: unknown[]; log_inclusion_proofs: unknown[]; urm: unknown };
+    const artifacts = bundle.artifacts as { proof_bundle_envelope: unknown; execution_attestation_envelopes: unknown[] };
+    const emitted: [string, unknown][] = [
+      ["poh/export_bundle.v1.json", bundle],
+      ["poh/proof_bundle_envelope.v1.json", artifacts.proof_bundle_envelope],
+      ["poh/execution_attestation_envelope.v1.json", artifacts.execution_attestation_envelopes[0]],
+      ["poh/human_approval_receipt_envelope.v1.json", metadata.human_approval_receipt_envelopes[0]],
+      ["poh/log_inclusion_proof.v1.json", metadata.log_inclusion_proofs[0]],
+      ["poh/urm.v1.json", metadata.urm],
+      ...payload.receipts!.map((receipt): [string, unknown] => ["poh/gateway_receipt_envelope.v1.json", receipt]),
+    ];
+    for (const [schema, value] of emitted) expect(validateUpstream(schema, value), schema).toEqual({ ok: true, errors: [] });
+
+    // The .tar.gz holds the same files: each manifest entry's bytes hash to its entry.
+    const files = await untar(readFileSync(result.files.exportTarGz));
+    expect(JSON.parse(files.get("export_bundle.json")!.toString("utf8"))).toEqual(bundle);
+    for (const entry of (bundle.manifest as { entries: { path: string; sha256_b64u: string; size_bytes: number }[] }).entries) {
+      const bytes = files.get(entry.path)!;
+      expect(bytes.length).toBe(entry.size_bytes);
+      expect(createHash("sha256").update(bytes).digest("base64url")).toBe(entry.sha256_b64u);
+    }
 
     // Tampering with any value anywhere in the bundle makes verification fail.
     const now = new Date().toISOString();

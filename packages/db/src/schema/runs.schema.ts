@@ -50,6 +50,8 @@ export const runs = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [
+    // Lists page newest first by id (time-ordered) within a tenant and optional filter.
+    index("runs_tenant_id_idx").on(t.tenantId, t.id),
     index("runs_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
     index("runs_tenant_agent_idx").on(t.tenantId, t.agentId, t.id),
     index("runs_tenant_state_idx").on(t.tenantId, t.state, t.id),

@@ -8,7 +8,7 @@
  */
 import { and, asc, eq } from "drizzle-orm";
 import { agents, approvals, gatewayReceipts, runs, sealBinding, unseal, type Db, type Keyring } from "@clawea/db";
-import { keyPairFromSeed, sha256B64u, signEnvelope, utf8, canonicalize, type ChainEvent, type KeyPair, type SignedEnvelope } from "@clawea/protocol";
+import { canonicalize, hashJcsB64u, keyPairFromSeed, sha256B64u, signEnvelope, utf8, type ChainEvent, type KeyPair, type SignedEnvelope } from "@clawea/protocol";
 import { appendRunEvent, readRunEvents, type ArtifactStore, type RunRow } from "@clawea/runs";
 
 export interface LogAnchor {
@@ -135,18 +135,31 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
     agentKey.privateKey.fill(0);
     const proofStored = await storeJson(run.tenantId, proofBundle);
 
+    // The URM in the upstream `urm.v1` shape: inputs (task, WPC, inputs), outputs (files the run wrote), chain and receipts roots.
+    const written = events.filter((e) => e.event_type === "side_effect" && e.payload["performed"] === true && typeof e.payload["sha256_b64u"] === "string");
     const urm = {
       urm_version: "1",
       urm_id: `urm_${run.id}`,
       run_id: run.id,
       agent_did: agent.did,
-      mission_id: run.missionId,
-      policy_hash_b64u: run.policyHash,
-      inputs: { task_sha256_b64u: sha256B64u(utf8(run.task)), inputs: run.inputs },
-      outputs: { state: run.state, reason_code: run.reasonCode, plan_hash_b64u: run.planHash, files: filesOf(run) },
-      receipts: receipts.map((r) => r.payload_hash_b64u),
-      event_chain_head_b64u: chain[chain.length - 1]?.event_hash_b64u ?? null,
-      created_at: at.toISOString(),
+      issued_at: at.toISOString(),
+      harness: { id: `clawea-${agent.runtime}`, version: "0.1.0", runtime: "clawea" },
+      inputs: [
+        { type: "task", hash_b64u: sha256B64u(utf8(run.task)), content_type: "text/plain", size_bytes: utf8(run.task).length },
+        { type: "work_policy_contract", hash_b64u: run.policyHash, content_type: "application/json" },
+        { type: "run_inputs", hash_b64u: hashJcsB64u(run.inputs), content_type: "application/json" },
+      ],
+      outputs: written.map((e) => ({
+        type: "file",
+        hash_b64u: String(e.payload["sha256_b64u"]),
+        path: String(e.payload["target"]),
+        size_bytes: typeof e.payload["size_bytes"] === "number" ? e.payload["size_bytes"] : 0,
+        metadata: { change: e.payload["change"] },
+      })),
+      event_chain_root_hash_b64u: chain[chain.length - 1]!.event_hash_b64u,
+      ...(receipts.length > 0 ? { receipts_root_hash_b64u: hashJcsB64u(receipts.map((r) => r.payload_hash_b64u)) } : {}),
+      proof_bundle_hash_b64u: proofBundle.payload_hash_b64u,
+      metadata: { mission_id: run.missionId, state: run.state, reason_code: run.reasonCode, plan_hash_b64u: run.planHash, policy_hash_b64u: run.policyHash },
     };
     const urmStored = await storeJson(run.tenantId, urm);
 
@@ -205,8 +218,4 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
   };
 }
 
-function filesOf(run: RunRow): unknown {
-  const plan = run.plan as { workspace_diff?: { files?: unknown } } | null;
-  return plan?.workspace_diff?.files ?? [];
-}
 export type BuildEvidence = ReturnType<typeof createEvidenceBuilder>;

@@ -1,12 +1,11 @@
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agents, runs } from "@clawea/db";
-import { buildPlan } from "@clawea/policy";
+import { agents } from "@clawea/db";
 import { isRevoked, readRunEvents } from "@clawea/runs";
-import { unwrap, type ClaweaClient } from "@clawea/sdk";
+import { unwrap } from "@clawea/sdk";
 import { reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
-import { createApprovalsService } from "../approvals/approvals.service.js";
+import { runAwaitingApproval, start, tenantWithAgent } from "./runs.test-support.js";
 
 let platform: TestPlatform;
 let redis: Redis;
@@ -19,33 +18,10 @@ afterAll(async () => {
   await platform.close();
 });
 
-const WPC = {
-  policy_version: "2",
-  policy_id: "runs-test",
-  issuer_did: "did:web:clawea.test",
-  statements: [{ sid: "egress", effect: "Allow", actions: ["side_effect:network_egress"], resources: ["https://api.example.com"] }],
-  metadata: { clawea: { budget: { max_tokens_per_run: 1000, max_cost_minor_per_run: 10 } } },
-};
-
-/** A tenant with a running agent under a WPC (the data plane would report `running`; here the row is set). */
-async function tenantWithAgent(name: string) {
-  const t = await platform.tenant(name);
-  const policy = unwrap(await t.admin.POST("/v1/policies", { body: { document: WPC } }));
-  unwrap(await t.admin.PUT("/v1/tenant/default-policy", { body: { policy_hash: policy.hash } }));
-  const agent = unwrap(await t.admin.POST("/v1/agents", { body: { template_id: "tpl_reference_small", name: "bot" } }));
-  await platform.database.db.update(agents).set({ status: "running", pendingAction: null, pendingActionId: null, pendingActionAt: null }).where(eq(agents.id, agent.id));
-  const developer = await platform.keyWith(t.admin, ["developer"]);
-  const auditor = await platform.keyWith(t.admin, ["auditor"]);
-  const security = await platform.keyWith(t.admin, ["security"]);
-  return { ...t, agentId: agent.id, developer, auditor, security, policyHash: policy.hash };
-}
-
-const start = (client: ClaweaClient, agentId: string, task = "do the thing") =>
-  client.POST("/v1/agents/{agent_id}/runs", { params: { path: { agent_id: agentId } }, body: { task, mission_id: "m-1" } }).then(unwrap);
 
 describe("runs", () => {
   it("start planning with a plan job, the WPC pinned and run_started in the chain", async () => {
-    const t = await tenantWithAgent("runs-start");
+    const t = await tenantWithAgent(platform, "runs-start");
     const run = await start(t.developer, t.agentId);
     expect(run).toMatchObject({ state: "planning", phase: "plan", policy_hash: t.policyHash, mission_id: "m-1", approval: null, evidence: null });
     expect(run.events.map((e) => e.event_type)).toEqual(["run_started"]);
@@ -60,7 +36,7 @@ describe("runs", () => {
   });
 
   it("refuse agents that are not running, and keys without a starter role", async () => {
-    const t = await tenantWithAgent("runs-refuse");
+    const t = await tenantWithAgent(platform, "runs-refuse");
     const finance = await platform.keyWith(t.admin, ["finance"]);
     expect(await reason(start(finance, t.agentId))).toBe("403 ROLE_NOT_PERMITTED");
     expect(await reason(start(t.auditor, t.agentId))).toBe("403 ROLE_NOT_PERMITTED");
@@ -69,8 +45,8 @@ describe("runs", () => {
   });
 
   it("are invisible to other tenants: 404 on every run, approval and audit route", async () => {
-    const a = await tenantWithAgent("runs-a");
-    const b = await tenantWithAgent("runs-b");
+    const a = await tenantWithAgent(platform, "runs-a");
+    const b = await tenantWithAgent(platform, "runs-b");
     const run = await start(a.developer, a.agentId);
     const id = { params: { path: { run_id: run.id } } };
     expect(await reason(b.admin.GET("/v1/runs/{run_id}", id).then(unwrap))).toBe("404 NOT_FOUND");
@@ -83,7 +59,7 @@ describe("runs", () => {
   });
 
   it("stream their events as SSE and end the stream when asked not to follow", async () => {
-    const t = await tenantWithAgent("runs-sse");
+    const t = await tenantWithAgent(platform, "runs-sse");
     const run = await start(t.developer, t.agentId);
     const response = await fetch(`${platform.url}/v1/runs/${run.id}/events?follow=false`, { headers: { authorization: `Bearer ${t.adminToken}` } });
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
@@ -96,7 +72,7 @@ describe("runs", () => {
   });
 
   it("cancel once: the state moves, the plan CST is revoked at the gateway, a second cancel is 409", async () => {
-    const t = await tenantWithAgent("runs-cancel");
+    const t = await tenantWithAgent(platform, "runs-cancel");
     const run = await start(t.developer, t.agentId);
     const cancelled = unwrap(await t.developer.POST("/v1/runs/{run_id}/cancel", { params: { path: { run_id: run.id } } }));
     expect(cancelled.state).toBe("cancelled");
@@ -111,16 +87,8 @@ describe("runs", () => {
 
 describe("approvals", () => {
   async function awaitingApproval(name: string) {
-    const t = await tenantWithAgent(name);
-    const run = await start(t.developer, t.agentId);
-    const plan = buildPlan({
-      intended_side_effects: [{ kind: "network_egress", target: "https://api.example.com:443", summary: "POST", risk_flags: [] }],
-      workspace_diff: { files: [] },
-      estimate: { tokens: 1, cost_minor: 0, duration_ms: 1 },
-    });
-    await platform.database.db.update(runs).set({ state: "awaiting_approval", phase: null, plan, planHash: plan.plan_hash_b64u }).where(eq(runs.id, run.id));
-    const service = createApprovalsService({ db: platform.database.db, keyring: platform.keyring, signer: platform.signer, jobsWritten: () => undefined, now: () => new Date() });
-    const approval = (await service.requestApproval(t.id, run.id))!;
+    const t = await tenantWithAgent(platform, name);
+    const { run, approval, service } = await runAwaitingApproval(platform, t);
     expect(await service.requestApproval(t.id, run.id)).toMatchObject({ id: approval.id });
     return { t, run, approval };
   }
