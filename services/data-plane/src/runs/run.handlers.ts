@@ -176,6 +176,17 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       const scope = scopeOf(plan);
       const at = now();
       await db.transaction(async (tx) => {
+        // What the plan would do, in the chain before the approval that judges it.
+        for (const effect of plan.intended_side_effects) {
+          await appendRunEvent(tx, {
+            tenantId: run.tenantId,
+            runId: run.id,
+            eventType: "side_effect_captured",
+            actor: ACTOR,
+            payload: { kind: effect.kind, target: effect.target, summary: effect.summary, risk_flags: [...effect.risk_flags], performed: false },
+            now: at,
+          });
+        }
         const moved = await moveRun(tx, {
           tenantId: run.tenantId,
           runId: run.id,
