@@ -57,18 +57,21 @@ const app = await buildApp({
 
 // BullMQ blocks on its worker connection: one of its own, closed after the worker.
 const workerConnection = redis.duplicate();
-const approvalsWorker = startApprovalsWorker({
-  connection: workerConnection,
-  service: createApprovalsService({
-    db: database.db,
-    keyring: config.keyring,
-    signer: config.signer,
-    jobsWritten: relay.kick,
-    now: () => new Date(),
-    sendCard: createCardSender({ db: database.db, keyring: config.keyring }),
-    ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
-  }),
+const approvals = createApprovalsService({
+  db: database.db,
+  keyring: config.keyring,
+  signer: config.signer,
+  jobsWritten: relay.kick,
+  now: () => new Date(),
+  sendCard: createCardSender({ db: database.db, keyring: config.keyring }),
+  ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
 });
+const approvalsWorker = startApprovalsWorker({ connection: workerConnection, service: approvals });
+// Approvals nobody decides in time deny their runs; every replica sweeps, each expiry happens once (row lock).
+const expirySweep = setInterval(() => {
+  approvals.expireDue().catch((err: unknown) => logger.error({ err }, "approval expiry sweep failed; will retry"));
+}, 30_000);
+expirySweep.unref();
 approvalsWorker.on("failed", (job, err) => logger.warn({ job_id: job?.id, err }, "approval job failed"));
 approvalsWorker.on("error", (err) => logger.error({ err }, "approvals worker error"));
 
@@ -78,6 +81,7 @@ async function shutdown(signal: string): Promise<void> {
   closing = true;
   logger.info({ signal }, "shutting down");
   await app.close();
+  clearInterval(expirySweep);
   await approvalsWorker.close();
   workerConnection.disconnect();
   await relay.stop();

@@ -251,7 +251,19 @@ export function createRunHandlers(deps: RunHandlerDeps) {
         if (decision.effect === "allow") allowed.push(change);
         else refused.push({ kind: fileKind(change), target: change.path, reason_code: decision.reason_code });
       }
-      if (result.result?.status === "completed") await workspace.apply(provider, agent.sandboxId, scratch, allowed);
+      // A run cancelled while its agent worked applies nothing (its CST was revoked at the gateway too).
+      const [current] = await db.select({ state: runs.state }).from(runs).where(and(eq(runs.tenantId, run.tenantId), eq(runs.id, run.id)));
+      if (current?.state !== "applying") {
+        await workspace.cleanup(provider, agent.sandboxId, scratch);
+        return { outcome: "skipped", reason: `run became ${current?.state ?? "missing"} during apply` };
+      }
+      if (result.result?.status === "completed") {
+        // What the run wrote is kept content-addressed before it lands in the workspace.
+        for (const change of allowed) {
+          if (change.change !== "deleted") await deps.artifacts.put(run.tenantId, await provider.readFile(agent.sandboxId, `${scratch}/${change.path}`), "application/octet-stream");
+        }
+        await workspace.apply(provider, agent.sandboxId, scratch, allowed);
+      }
       await workspace.cleanup(provider, agent.sandboxId, scratch);
 
       const egress = await db

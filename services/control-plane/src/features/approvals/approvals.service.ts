@@ -6,7 +6,7 @@
  * hash, and signs a `human_approval_receipt` bound to the run's chain; a denial ends the run with
  * APPROVAL_DENIED and the refused actions, machine-readable, for the agent to adapt to.
  */
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import {
   approvalGrants,
   approvals,
@@ -322,6 +322,16 @@ export function createApprovalsService(deps: ApprovalsDeps) {
     return updated!;
   }
 
+  /** An approval nobody decided in time denies its run (`timeout_deny`, APPROVAL_EXPIRED) with a signed receipt. */
+  async function expire(tenantId: string, approvalId: string, run: RunRow, agentDid: string, scopeGrantTtlSeconds: number, at: Date): Promise<void> {
+    await db.transaction(async (tx) => {
+      const locked = await lockPending(tx, tenantId, approvalId);
+      await record(tx, { run, approval: locked, agentDid, decision: "deny", approvalType: "timeout_deny", subject: "control-plane", via: "timeout", method: "timeout", granted: null, token: null, scopeGrantTtlSeconds, at });
+      await tx.update(approvals).set({ status: "expired" }).where(eq(approvals.id, approvalId));
+    });
+    deps.jobsWritten();
+  }
+
   async function lockPending(tx: Tx, tenantId: string, approvalId: string): Promise<ApprovalRow> {
     const locked = await tx.execute<{ id: string }>(sql`select id from approvals where id = ${approvalId} and tenant_id = ${tenantId} for update`);
     if (locked.rows.length === 0) throw new ApiError("NOT_FOUND", "approval not found");
@@ -442,12 +452,7 @@ export function createApprovalsService(deps: ApprovalsDeps) {
       const method = approver.kind === "key" && approver.via === "api" ? "api_call" : "ui_click";
 
       if (current.expiresAt <= at) {
-        await db.transaction(async (tx) => {
-          const locked = await lockPending(tx, tenantId, approvalId);
-          await record(tx, { run, approval: locked, agentDid: agent.did, decision: "deny", approvalType: "timeout_deny", subject: "control-plane", via: "timeout", method: "timeout", granted: null, token: null, scopeGrantTtlSeconds: settings.scopeGrantTtlSeconds, at });
-          await tx.update(approvals).set({ status: "expired" }).where(eq(approvals.id, approvalId));
-        });
-        deps.jobsWritten();
+        await expire(tenantId, approvalId, run, agent.did, settings.scopeGrantTtlSeconds, at);
         throw new ApiError("APPROVAL_EXPIRED", "the approval expired before this decision; the run is denied");
       }
 
@@ -497,6 +502,31 @@ export function createApprovalsService(deps: ApprovalsDeps) {
         .orderBy(sql`${approvals.id} desc`)
         .limit(limit);
       return rows.map(renderApprovalView);
+    },
+
+    /** Expires every pending approval past its deadline (all tenants); returns how many. Safe to run from several replicas. */
+    async expireDue(limit = 100): Promise<number> {
+      const at = now();
+      const due = await db
+        .select({ id: approvals.id, tenantId: approvals.tenantId, runId: approvals.runId })
+        .from(approvals)
+        .where(and(eq(approvals.status, "pending"), lte(approvals.expiresAt, at)))
+        .limit(limit);
+      let expired = 0;
+      for (const row of due) {
+        const run = await runsRepo.get(db, row.tenantId, row.runId);
+        if (!run) continue;
+        const agent = await agentOf(row.tenantId, run.agentId);
+        const settings = await loadSettings(db, row.tenantId);
+        try {
+          await expire(row.tenantId, row.id, run, agent.did, settings.scopeGrantTtlSeconds, at);
+          expired++;
+        } catch (error) {
+          // Decided or expired by someone else meanwhile: nothing to do.
+          if (!(error instanceof ApiError)) throw error;
+        }
+      }
+      return expired;
     },
 
     /** The tenant (and approval) a channel callback names, before its signature is checked with that tenant's secret. */

@@ -5,6 +5,7 @@ import { agents } from "@clawea/db";
 import { isRevoked, readRunEvents } from "@clawea/runs";
 import { unwrap } from "@clawea/sdk";
 import { reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
+import { createApprovalsService } from "../approvals/approvals.service.js";
 import { runAwaitingApproval, start, tenantWithAgent } from "./runs.test-support.js";
 
 let platform: TestPlatform;
@@ -117,5 +118,21 @@ describe("approvals", () => {
     expect(await reason(t.developer.PUT("/v1/approval-settings", { body: { approver_roles: ["admin"], allow_self_approval: false, approval_ttl_seconds: 600, scope_grant_ttl_seconds: 600, channels: {} } }).then(unwrap))).toBe(
       "403 ROLE_NOT_PERMITTED",
     );
+  });
+});
+
+describe("approval expiry", () => {
+  it("denies the run of an approval nobody decided in time, with a timeout receipt, once", async () => {
+    const t = await tenantWithAgent(platform, "expiry");
+    const { run, approval } = await runAwaitingApproval(platform, t);
+    const later = new Date(Date.parse(approval.expires_at) + 1000);
+    const service = createApprovalsService({ db: platform.database.db, keyring: platform.keyring, signer: platform.signer, jobsWritten: () => undefined, now: () => later });
+    expect(await service.expireDue()).toBeGreaterThanOrEqual(1);
+    const expired = unwrap(await t.auditor.GET("/v1/approvals/{approval_id}", { params: { path: { approval_id: approval.id } } }));
+    expect(expired).toMatchObject({ status: "expired", decided_via: "timeout" });
+    expect((expired.receipt as { payload: { approval_type: string } }).payload.approval_type).toBe("timeout_deny");
+    const after = unwrap(await t.developer.GET("/v1/runs/{run_id}", { params: { path: { run_id: run.id } } }));
+    expect(after).toMatchObject({ state: "denied", reason_code: "APPROVAL_EXPIRED" });
+    expect(await service.expireDue()).toBe(0);
   });
 });
