@@ -85,6 +85,8 @@ describe("pnpm start", () => {
       CLAWEA_START_SKIP_BUILD: "1",
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
       REDIS_URL: "redis://127.0.0.1:6379/9",
+      QUEUE_PREFIX: database,
+      SCRIPTED_MODEL_PORT: String(await freePort()),
       PORT: String(port),
       GATEWAY_PORT: String(await freePort()),
       GATEWAY_EGRESS_PORT: String(await freePort()),

@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
 import { validateUpstream } from "@clawea/testkit";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,8 +29,8 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function tenant(name: string): Promise<JourneyTenant> {
-  return setUpTenant({ baseUrl: platform.url, bootstrapKey: platform.bootstrapKey, allowedHost: target.url, name, say: () => undefined });
+async function tenant(name: string, options: { stateless?: boolean } = {}): Promise<JourneyTenant> {
+  return setUpTenant({ baseUrl: platform.url, bootstrapKey: platform.bootstrapKey, allowedHost: target.url, name, say: () => undefined, ...options });
 }
 
 async function startRun(t: JourneyTenant, task: string) {
@@ -134,6 +134,10 @@ describe("the main journey on the real platform", () => {
       else throw new Error(`tampering with ${path.join(".")} went unnoticed`);
     }
     expect(caught).toBe(paths.length);
+
+    // The CLI verifies the archive form too, every file in it.
+    const fromArchive = spawnSync(CLI[0]!, [...CLI.slice(1), "verify", "export-bundle", result.files.exportTarGz, "--trust-file", result.files.trust], { encoding: "utf8" });
+    expect(fromArchive.status, fromArchive.stdout + fromArchive.stderr).toBe(0);
 
     // The CLI says FAIL (exit 1) for a tampered file.
     const tampered = join(outDir, "tampered.json");
@@ -275,5 +279,26 @@ describe("the main journey on the real platform", () => {
     } finally {
       await new Promise<void>((done) => slack.close(() => done()));
     }
+  });
+
+  it("stateless WPC: the run executes in a fresh sandbox of its own, destroyed at its end, and the attestation says so", async () => {
+    const t = await tenant("stateless", { stateless: true });
+    const run = await startRun(t, journeyTask(target.url));
+    const approval = await approvalOf(t, run.id);
+    unwrap(await t.approver.POST("/v1/approvals/{approval_id}/decision", { params: { path: { approval_id: approval.id } }, body: { decision: "approve_once" } }));
+    const done = await waitFor("evidence", async () => unwrap(await t.developer.GET("/v1/runs/{run_id}", { params: { path: { run_id: run.id } } })), (r) => r.evidence !== null, 120_000);
+    expect(done.state).toBe("completed");
+    expect(done.events.some((e) => e.event_type === "sandbox_created" && e.payload["sandbox_id"] === run.id)).toBe(true);
+    const exported = (await (await fetch(`${platform.url}/v1/audit/runs/${run.id}/export`, { headers: { authorization: `Bearer ${t.tokens.auditor}` } })).json()) as {
+      artifacts: { execution_attestation_envelopes: { payload: { runtime_metadata: Record<string, unknown> } }[] };
+    };
+    expect(exported.artifacts.execution_attestation_envelopes[0]!.payload.runtime_metadata).toMatchObject({
+      stateless: true,
+      run_sandbox: { sandbox_id: run.id, fresh: true, persistence: "none", destroyed_when_run_ends: true },
+    });
+    // Nothing persisted: the run's sandbox is gone, and the agent's own workspace never saw the file.
+    await waitFor("the run sandbox to go", async () => existsSync(join(platform.sandboxRoot, run.id)), (exists) => !exists, 30_000);
+    const health = unwrap(await t.admin.GET("/v1/agents/{agent_id}/health", { params: { path: { agent_id: t.agentId } } }));
+    expect(existsSync(join(platform.sandboxRoot, health.sandbox_id!, "workspace/notes/release-1.0.md"))).toBe(false);
   });
 });

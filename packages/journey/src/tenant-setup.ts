@@ -17,7 +17,7 @@ export interface JourneyTenant {
 export const JOURNEY_MODEL = "scripted/scripted-1";
 
 /** The WPC: the scripted model, POSTs to the allowed host, writes under `notes/`; nothing else. */
-export function journeyPolicy(allowedHost: string): Record<string, unknown> {
+export function journeyPolicy(allowedHost: string, options: { stateless?: boolean } = {}): Record<string, unknown> {
   return {
     policy_version: "2",
     policy_id: "journey-release-bot",
@@ -27,7 +27,7 @@ export function journeyPolicy(allowedHost: string): Record<string, unknown> {
       { sid: "status-service", effect: "Allow", actions: ["side_effect:network_egress"], resources: [allowedHost] },
       { sid: "notes", effect: "Allow", actions: ["side_effect:filesystem_write"], resources: ["notes/**"] },
     ],
-    metadata: { clawea: { budget: { max_tokens_per_run: 100_000, max_cost_minor_per_run: 100 } } },
+    metadata: { clawea: { budget: { max_tokens_per_run: 100_000, max_cost_minor_per_run: 100 }, ...(options.stateless ? { stateless: true } : {}) } },
   };
 }
 
@@ -42,7 +42,7 @@ async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T)
 }
 export { waitFor };
 
-export async function setUpTenant(input: { baseUrl: string; bootstrapKey: string; allowedHost: string; name: string; say: (line: string) => void }): Promise<JourneyTenant> {
+export async function setUpTenant(input: { baseUrl: string; bootstrapKey: string; allowedHost: string; name: string; say: (line: string) => void; stateless?: boolean }): Promise<JourneyTenant> {
   const client = (token: string) => createClaweaClient({ baseUrl: input.baseUrl, token });
   const created = unwrap(await client(input.bootstrapKey).POST("/v1/tenants", { body: { name: input.name } }));
   const admin = client(created.admin_key.token);
@@ -51,7 +51,7 @@ export async function setUpTenant(input: { baseUrl: string; bootstrapKey: string
   const tokens = { admin: created.admin_key.token, developer: await key("dev", ["developer"]), approver: await key("sec", ["security"]), auditor: await key("audit", ["auditor"]) };
   input.say("keys created: developer (starts runs), security (approves), auditor (exports)");
 
-  const policy = unwrap(await admin.POST("/v1/policies", { body: { document: journeyPolicy(input.allowedHost), name: "release bot" } }));
+  const policy = unwrap(await admin.POST("/v1/policies", { body: { document: journeyPolicy(input.allowedHost, { stateless: input.stateless ?? false }), name: "release bot" } }));
   unwrap(await admin.PUT("/v1/tenant/default-policy", { body: { policy_hash: policy.hash } }));
   input.say(`WPC ${policy.hash} registered and set as the tenant default (model scripted-*, egress ${input.allowedHost}, writes notes/**)`);
 

@@ -41,6 +41,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       SCRIPTED_MODEL_PORT: String(modelPort),
       // turbo built every service before this package's tests (they are its devDependencies).
       CLAWEA_START_SKIP_BUILD: "1",
+      // Platforms started side by side (turbo runs test files of several packages at once) share one
+      // Redis: their queues must not, or one platform's data plane would take the other's jobs.
+      QUEUE_PREFIX: database,
       LOG_LEVEL: "warn",
     },
   });

@@ -245,6 +245,79 @@ describe("phases", () => {
   });
 });
 
+describe("plan phase: capturable means what an approved apply phase would allow", () => {
+  const gated = normalized({
+    policy_version: "2",
+    policy_id: "approval-gated",
+    issuer_did: "did:web:acme.example",
+    statements: [
+      { sid: "models", effect: "Allow", actions: ["model:invoke"], resources: ["*"], conditions: { StringEquals: { "Run:Phase": "plan" } } },
+      { sid: "with-approval", effect: "Allow", actions: ["side_effect:network_egress"], resources: ["*.example.org"], conditions: { Bool: { "Request:HasHumanApproval": "true" } } },
+      { sid: "apply-pushes", effect: "Allow", actions: ["side_effect:repo_push"], resources: ["github.com/acme/**"], conditions: { StringEquals: { "Run:Phase": "apply" } } },
+      { sid: "never-unapproved-email", effect: "Allow", actions: ["side_effect:email"], resources: ["*@acme.com"] },
+      { sid: "no-unapproved-email", effect: "Deny", actions: ["side_effect:email"], resources: ["*"], conditions: { Bool: { "Request:HasHumanApproval": "false" } } },
+      { sid: "no-internal", effect: "Deny", actions: ["side_effect:network_egress"], resources: ["internal.example.org"] },
+    ],
+    metadata: { clawea: { budget: { max_tokens_per_run: 100, max_cost_minor_per_run: 100 } } },
+  });
+  const plan = context({ phase: "plan" });
+
+  it.each<[string, PolicyRequest]>([
+    ["an Allow conditioned on human approval", egress("api.example.org")],
+    ["an Allow conditioned on the apply phase", effect("repo_push", "github.com/acme/app@refs/heads/fix")],
+    ["a Deny conditioned on the absence of approval", effect("email", "cfo@acme.com")],
+  ])("%s: captured while planning, allowed once approved", (_name, request) => {
+    const planned = decide(gated, request, plan);
+    expect(planned.effect === "deny" && planned.reason_code).toBe("PLAN_PHASE_SIDE_EFFECT_CAPTURED");
+    expect(planned.effect === "deny" && planned.intended_side_effect?.target).toBe(sideEffectOf(request)?.target);
+    expect(codeOf(gated, request, approvedFor(request))).toBe("ALLOW");
+    expect(preflight(gated, [request], { now: plan.now }).allowed).toBe(true);
+  });
+
+  it("an explicit Deny still wins, and is not captured", () => {
+    const decision = decide(gated, egress("internal.example.org"), plan);
+    expect(decision).toMatchObject({ effect: "deny", reason_code: "POLICY_EGRESS_DENIED", statement_ids: ["no-internal"] });
+    expect(decision).not.toHaveProperty("intended_side_effect");
+  });
+
+  it("what no approval could allow is still denied by the policy", () => {
+    expect(codeOf(gated, egress("api.example.com"), plan)).toBe("POLICY_EGRESS_DENIED");
+    expect(codeOf(gated, effect("repo_push", "github.com/other/app@refs/heads/x"), plan)).toBe("POLICY_SIDE_EFFECT_DENIED");
+    expect(codeOf(gated, effect("email", "someone@elsewhere.com"), plan)).toBe("POLICY_SIDE_EFFECT_DENIED");
+  });
+
+  it("the apply phase without an approval still reads HasHumanApproval false", () => {
+    expect(codeOf(gated, egress("api.example.org"), context())).toBe("POLICY_EGRESS_DENIED");
+    expect(codeOf(gated, effect("email", "cfo@acme.com"), context())).toBe("POLICY_SIDE_EFFECT_DENIED");
+  });
+
+  it("model calls are decided in the run's real phase", () => {
+    expect(codeOf(gated, model("openai", "gpt-4o"), plan)).toBe("ALLOW");
+    expect(codeOf(gated, model("openai", "gpt-4o"), context())).toBe("POLICY_MODEL_DENIED");
+  });
+
+  it("for every side effect, the plan captures exactly what preflight allows", () => {
+    const requests: PolicyRequest[] = [
+      egress("api.example.org"),
+      egress("internal.example.org"),
+      egress("api.example.com"),
+      egress("api.example.org", 80, "http", "POST"),
+      effect("repo_push", "github.com/acme/app@refs/heads/fix"),
+      effect("repo_push", "github.com/other/app@refs/heads/fix"),
+      effect("email", "cfo@acme.com"),
+      effect("email", "x@elsewhere.com"),
+      effect("filesystem_write", "src/a.ts"),
+    ];
+    for (const policy of [gated, v1, v2]) {
+      for (const request of requests) {
+        const captured = decide(policy, request, plan);
+        const allowed = preflight(policy, [request], { now: plan.now }).allowed;
+        expect(captured.effect === "deny" && captured.reason_code === "PLAN_PHASE_SIDE_EFFECT_CAPTURED", JSON.stringify(request)).toBe(allowed);
+      }
+    }
+  });
+});
+
 describe("malformed requests and contexts", () => {
   const ok = context();
   it.each<[string, unknown, unknown]>([

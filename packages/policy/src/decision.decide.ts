@@ -114,21 +114,40 @@ function contextProblem(context: DecisionContext): string | null {
   return null;
 }
 
+/** The run's standing as conditions see it: `Run:Phase` and `Request:HasHumanApproval`. */
+interface Standing {
+  readonly phase: RunPhase;
+  readonly approved: boolean;
+}
+
+function standingOf(context: DecisionContext): Standing {
+  return { phase: context.phase, approved: context.phase === "apply" && context.approved_scope !== undefined };
+}
+
+/**
+ * A side effect in the plan phase is never performed: the question is whether it may be captured for an
+ * approver, and it may be if the apply phase, once approved, would let it through. So the policy is asked
+ * as the approved apply phase asks it. Asked with the plan's own standing, a statement that allows only
+ * "with human approval" (or only in the apply phase) would deny while planning, and so no approval could
+ * ever be asked for it. An explicit Deny that still matches still wins.
+ */
+const APPROVED_APPLY: Standing = { phase: "apply", approved: true };
+
 /** What conditions may read, computed only when a condition asks. */
-function lookupFor(context: DecisionContext, request: Readonly<Record<string, string | undefined>>): Lookup {
+function lookupFor(context: DecisionContext, request: Readonly<Record<string, string | undefined>>, standing: Standing = standingOf(context)): Lookup {
   return (key) => {
     if (Object.hasOwn(request, key)) return request[key];
     switch (key) {
       case "Agent:DID":
         return context.agent_did;
       case "Run:Phase":
-        return context.phase;
+        return standing.phase;
       case "Run:TokensUsed":
         return String(context.usage.tokens_used);
       case "Run:CostUsedMinor":
         return String(context.usage.cost_used_minor);
       case "Request:HasHumanApproval":
-        return String(context.phase === "apply" && context.approved_scope !== undefined);
+        return String(standing.approved);
       case "Context:Hour":
         return String(new Date(context.now).getUTCHours());
       default:
@@ -239,7 +258,8 @@ function decideSideEffect(policy: Policy, call: SideEffectCall, context: Decisio
   }
   if (method !== undefined) text["Request:Method"] = method;
   const target: Target = entry.kind === "network_egress" && destination !== null ? { kind: "destination", value: destination } : { kind: "text", value: entry.target };
-  const outcome = evaluate(policy, `side_effect:${entry.kind}`, target, lookupFor(context, text));
+  const standing = context.phase === "plan" ? APPROVED_APPLY : standingOf(context);
+  const outcome = evaluate(policy, `side_effect:${entry.kind}`, target, lookupFor(context, text, standing));
   if (!outcome.allowed) {
     const code = entry.kind === "network_egress" ? "POLICY_EGRESS_DENIED" : "POLICY_SIDE_EFFECT_DENIED";
     return deny(code, denialDetail(`${entry.kind} to ${entry.target}`, outcome), outcome.sids);
@@ -269,7 +289,8 @@ function decideSideEffect(policy: Policy, call: SideEffectCall, context: Decisio
 
 /**
  * Allow or deny one request under a normalised policy. Model calls: allowed model, identity tier, budget.
- * Side effects: the policy first (default deny), then the phase: captured in plan, approved scope in apply.
+ * Side effects: the policy first (default deny; in the plan phase asked as the approved apply phase would
+ * ask it), then the phase: captured in plan, approved scope in apply.
  */
 export function decide(policy: Policy, request: PolicyRequest, context: DecisionContext): Decision {
   const problem = contextProblem(context);

@@ -13,6 +13,7 @@ export {
   type RedactionRule,
   type WorkPolicyContract,
 } from "./policy.model.js";
+export { inheritsOf, resolvePolicy, type ParentLookup } from "./policy.resolve.js";
 export {
   DENY_REASON_CODES,
   decide,

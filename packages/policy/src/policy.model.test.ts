@@ -143,3 +143,23 @@ describe("inheritance (strict intersection)", () => {
     expect(normalized(child, { resolveParent: () => v1Parent }).minimum_model_identity_tier).toBe("openweights_hashable");
   });
 });
+
+describe("metadata.clawea.stateless", () => {
+  const withStateless = (value: unknown) => ({ ...wpcV2, metadata: { clawea: { budget: { max_tokens_per_run: 10, max_cost_minor_per_run: 1 }, stateless: value } } });
+
+  it("is false unless a layer asks for it", () => {
+    expect(normalized(wpcV2).stateless).toBe(false);
+    expect(normalized(withStateless(true)).stateless).toBe(true);
+    expect(normalized(withStateless(false)).stateless).toBe(false);
+  });
+
+  it("must be a boolean", () => {
+    expect(normalizePolicy(withStateless("yes"))).toMatchObject({ ok: false, reason_code: "POLICY_INVALID", errors: [{ path: "/metadata/clawea/stateless" }] });
+  });
+
+  it("a parent that requires it makes the child stateless too", () => {
+    const parent = { ...withStateless(true), policy_id: "acme-parent" };
+    const child = { ...wpcV2, policy_id: "acme-child", inherits: "acme-parent" };
+    expect(normalized(child, { resolveParent: (id) => (id === "acme-parent" ? parent : undefined) }).stateless).toBe(true);
+  });
+});

@@ -42,6 +42,11 @@ export interface Policy {
   readonly layers: readonly PolicyLayer[];
   /** The smallest budget of any layer. */
   readonly budget: Budget;
+  /**
+   * `metadata.clawea.stateless` in any layer: every run executes in a fresh sandbox of its own, with no
+   * persistence, destroyed when the run ends.
+   */
+  readonly stateless: boolean;
   /** The strictest floor of any layer; null when none sets one. */
   readonly minimum_model_identity_tier: ModelIdentityTier | null;
   readonly receipt_privacy_mode: "hash_only" | "encrypted" | null;
@@ -66,7 +71,8 @@ export interface NormalizeOptions {
   resolveParent?: (policyId: string) => unknown;
 }
 
-const MAX_INHERITANCE_DEPTH = 8;
+/** How many parents a chain may have. */
+export const MAX_INHERITANCE_DEPTH = 8;
 const BUDGET_KEYS = ["max_tokens_per_run", "max_cost_minor_per_run"] as const;
 
 /** The registry's content address of a WPC: b64u(sha256(JCS(document))). */
@@ -91,13 +97,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** clawea's extension, kept in the hash-bound `metadata`: `metadata.clawea.budget.{max_tokens_per_run, max_cost_minor_per_run}`. */
+const EXTENSION_KEYS = ["budget", "stateless"];
+
+/** `metadata.clawea.stateless`: a boolean when present. */
+function readStateless(metadata: Record<string, unknown> | undefined): boolean {
+  const extension = metadata?.["clawea"];
+  if (!isPlainObject(extension) || extension["stateless"] === undefined) return false;
+  if (typeof extension["stateless"] !== "boolean") throw invalid("/metadata/clawea/stateless", "must be a boolean");
+  return extension["stateless"];
+}
+
+/** clawea's extension, kept in the hash-bound `metadata`: `metadata.clawea.budget.{max_tokens_per_run, max_cost_minor_per_run}` and `metadata.clawea.stateless`. */
 function readBudget(metadata: Record<string, unknown> | undefined): Budget {
   const budget = { max_tokens_per_run: 0, max_cost_minor_per_run: 0 };
   const extension = metadata?.["clawea"];
   if (extension === undefined) return budget;
   if (!isPlainObject(extension)) throw invalid("/metadata/clawea", "must be an object");
-  for (const key of Object.keys(extension)) if (key !== "budget") throw invalid(`/metadata/clawea/${key}`, "is not a clawea policy extension");
+  for (const key of Object.keys(extension)) if (!EXTENSION_KEYS.includes(key)) throw invalid(`/metadata/clawea/${key}`, "is not a clawea policy extension");
   const declared = extension["budget"];
   if (declared === undefined) return budget;
   if (!isPlainObject(declared)) throw invalid("/metadata/clawea/budget", "must be an object");
@@ -228,6 +244,7 @@ export function normalizePolicy(document: unknown, options: NormalizeOptions = {
         max_tokens_per_run: Math.min(...budgets.map((b) => b.max_tokens_per_run)),
         max_cost_minor_per_run: Math.min(...budgets.map((b) => b.max_cost_minor_per_run)),
       },
+      stateless: chain.some((p) => readStateless(p.wpc.metadata)),
       minimum_model_identity_tier: tiers.reduce<ModelIdentityTier | null>((max, t) => (max === null || tierRank(t) > tierRank(max) ? t : max), null),
       receipt_privacy_mode: own.wpc.policy_version === "1" ? (own.wpc.receipt_privacy_mode ?? null) : null,
       redaction_rules: chain.flatMap((p) => (p.wpc.policy_version === "1" ? (p.wpc.redaction_rules ?? []) : [])),

@@ -116,3 +116,24 @@ export function signExportBundle(input: SignExportBundleInput): ExportBundle {
     algorithm: SIGNATURE_ALGORITHM,
   };
 }
+
+/**
+ * The files of an export's archive form (`.tar.gz`): `export_bundle.json` (the bundle's JCS bytes), each
+ * manifest entry's artifact at its path, and the signed metadata's parts (approval receipts, log
+ * inclusion proofs, URM, WPC) as files of their own. The exporter writes exactly these; a verifier of
+ * the archive expects exactly these, byte for byte.
+ */
+export function exportArchiveFiles(bundle: ExportBundle): { path: string; bytes: Uint8Array }[] {
+  const files: { path: string; bytes: Uint8Array }[] = [{ path: "export_bundle.json", bytes: utf8(canonicalize(bundle)) }];
+  files.push({ path: "artifacts/proof_bundle_envelope.json", bytes: artifactFile(bundle.artifacts.proof_bundle_envelope) });
+  for (const list of EXPORT_ATTESTATION_LISTS) {
+    (bundle.artifacts[list] ?? []).forEach((artifact, i) => files.push({ path: `artifacts/${list}/${i}.json`, bytes: artifactFile(artifact) }));
+  }
+  const metadata = (bundle.metadata ?? {}) as Record<string, unknown>;
+  const list = (key: string): unknown[] => (Array.isArray(metadata[key]) ? (metadata[key] as unknown[]) : []);
+  list("human_approval_receipt_envelopes").forEach((receipt, i) => files.push({ path: `approvals/human_approval_receipt_${i}.json`, bytes: artifactFile(receipt) }));
+  list("log_inclusion_proofs").forEach((proof, i) => files.push({ path: `log/inclusion_proof_${i}.json`, bytes: artifactFile(proof) }));
+  if (metadata["urm"] !== undefined) files.push({ path: "urm.json", bytes: artifactFile(metadata["urm"]) });
+  if (metadata["wpc"] !== undefined) files.push({ path: "wpc.json", bytes: artifactFile(metadata["wpc"]) });
+  return files;
+}

@@ -47,6 +47,7 @@ export {
 export {
   EXPORT_ATTESTATION_LISTS,
   artifactFile,
+  exportArchiveFiles,
   exportBundleHash,
   exportManifestEntries,
   signExportBundle,

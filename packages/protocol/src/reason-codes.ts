@@ -118,6 +118,9 @@ export const REASON_CODES = codes({
   SANDBOX_CREATE_FAILED: { status: 502, retryable: true, message: "The sandbox provider could not create the sandbox." },
   SANDBOX_EXEC_FAILED: { status: 502, retryable: true, message: "A command could not be run in the sandbox." },
   SANDBOX_PATH_INVALID: { status: 400, retryable: false, message: "A file path leaves the sandbox's workspace." },
+  SANDBOX_RESTART_FAILED: { status: 502, retryable: false, message: "The agent's sandbox crashed and could not be restarted; the agent is failed." },
+  SANDBOX_ID_MISSING: { status: 409, retryable: false, message: "The agent has no sandbox recorded for this action." },
+  DATA_PLANE_INTERNAL: { status: 500, retryable: true, message: "The data plane failed unexpectedly; the job was retried and the failure logged." },
   SANDBOX_UNAVAILABLE: { status: 503, retryable: true, message: "The sandbox provider is unreachable." },
 
   // Runs and approvals

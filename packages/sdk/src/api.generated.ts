@@ -2306,6 +2306,13 @@ export interface operations {
                         memory_usage_mb: number | null;
                         sandbox_id: string | null;
                         last_error_code: string | null;
+                        /** @description Times the data plane restarted a crashed sandbox. */
+                        restart_count: number;
+                        /** @description Health checks that found the sandbox dead or unreachable. */
+                        failure_count: number;
+                        last_restart_at: string | null;
+                        last_failure_at: string | null;
+                        last_failure_code: string | null;
                         /** Format: date-time */
                         updated_at: string;
                     };

@@ -1,19 +1,26 @@
 /** Builds the Fastify app (no listening): plugins, error shape, OpenAPI, and every feature's routes. */
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from "fastify";
+import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Redis } from "ioredis";
 import type { Db, Keyring } from "@clawea/db";
 import type { KeyPair } from "@clawea/protocol";
+import type { ArtifactBlobs } from "@clawea/runs";
 import type { CardSender } from "./features/approvals/approvals.service.js";
 import { ApiKeyCache } from "./http/api-key-cache.js";
 import { authPlugin } from "./http/auth.js";
@@ -34,8 +41,10 @@ export interface AppDeps {
   sendCard?: CardSender;
   /** Public URL of the dashboard, for links on approval cards. */
   dashboardUrl?: string;
-  /** Where run artifacts live (the `fs` artifact store the data plane writes); audit exports read them. */
-  artifactRoot?: string;
+  /** The built dashboard served at /dashboard; default: `@clawea/dashboard`'s `dist/`. */
+  dashboardDir?: string;
+  /** Where run artifacts live (the store the data plane writes); audit exports read them. */
+  artifactBlobs?: ArtifactBlobs;
   /** DIDs of the platform's gateways and data planes, published in GET /v1/trust with the control plane's and the log's. */
   trustedSigners?: { gateway: readonly string[]; dataPlane: readonly string[] };
   /** The transparency log's key; without it the log routes answer DEPENDENCY_NOT_CONFIGURED. */
@@ -141,5 +150,48 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await registerFeatures(app, deps, { keyCache });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (scope) => dashboard(scope as App, deps.dashboardDir ?? builtDashboardDir()), { prefix: "/dashboard" });
   return app;
+}
+
+function builtDashboardDir(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve("@clawea/dashboard/package.json")), "dist");
+  } catch {
+    return "";
+  }
+}
+
+// ajv compiles the verifier's schemas with `new Function`, hence 'unsafe-eval'; nothing else leaves the origin.
+const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The dashboard's static files (public: the API key is entered in the page), index.html for its client routes. */
+async function dashboard(scope: App, dir: string): Promise<void> {
+  if (!dir || !existsSync(join(dir, "index.html"))) {
+    const notBuilt = async (request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(404)
+        .type("application/problem+json")
+        .send(problemBody("NOT_FOUND", "the dashboard is not built: run `pnpm --filter @clawea/dashboard build`", request.id));
+    scope.get("/", { schema: { hide: true } }, notBuilt);
+    scope.get("/*", { schema: { hide: true } }, notBuilt);
+    return;
+  }
+  scope.addHook("onSend", async (_request, reply) => {
+    reply.header("content-security-policy", DASHBOARD_CSP).header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer");
+  });
+  await scope.register(fastifyStatic, {
+    root: dir,
+    prefix: "/",
+    cacheControl: false,
+    // Vite's asset names carry their content hash; index.html must be fetched fresh to find them.
+    setHeaders: (reply, path) => reply.header("cache-control", path.endsWith(".html") ? "no-cache" : "public, max-age=31536000, immutable"),
+  });
+  scope.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (path === "/dashboard") return reply.redirect("/dashboard/", 301);
+    if ((request.method === "GET" || request.method === "HEAD") && !path.startsWith("/dashboard/assets/")) return reply.sendFile("index.html");
+    return reply.code(404).type("application/problem+json").send(problemBody("NOT_FOUND", `no route ${request.method} ${path}`, request.id));
+  });
 }

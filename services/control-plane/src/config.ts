@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { keyringFrom, type Keyring } from "@clawea/db";
 import { resolve } from "node:path";
 import { b64uDecode, isDidKey, keyPairFromSeed, type KeyPair } from "@clawea/protocol";
+import { ArtifactConfigError, artifactStoreConfig, type ArtifactStoreConfig } from "@clawea/runs";
 
 export interface Config {
   host: string;
@@ -16,8 +17,8 @@ export interface Config {
   signer: KeyPair;
   /** Public URL of the dashboard, for links on approval cards. */
   dashboardUrl: string | null;
-  /** The `fs` artifact store's folder (shared with the data plane). */
-  artifactRoot: string;
+  /** The artifact store shared with the data plane (`ARTIFACT_STORE=fs` under `ARTIFACT_ROOT`, or `s3` with `S3_*`). */
+  artifactStore: ArtifactStoreConfig;
   /** Gateways' and data planes' did:keys, published in GET /v1/trust. */
   trustedSigners: { gateway: readonly string[]; dataPlane: readonly string[] };
   /** The transparency log's Ed25519 key; optional for now: without it the log routes answer DEPENDENCY_NOT_CONFIGURED. */
@@ -25,6 +26,8 @@ export interface Config {
   logLevel: string;
   bodyLimitBytes: number;
   migrateOnStart: boolean;
+  /** BullMQ key prefix (`QUEUE_PREFIX`): platforms sharing one Redis keep their queues apart with it. */
+  queuePrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +46,21 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got ${raw}`);
   return value;
+}
+
+function artifactStore(env: NodeJS.ProcessEnv): ArtifactStoreConfig {
+  try {
+    return artifactStoreConfig(env, resolve(env.ARTIFACT_ROOT || ".data/artifacts"));
+  } catch (error) {
+    if (error instanceof ArtifactConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function queuePrefix(env: NodeJS.ProcessEnv): string {
+  const prefix = env.QUEUE_PREFIX || "bull";
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new ConfigError(`QUEUE_PREFIX must be 1-64 letters, digits, '_', '.', '-', got ${prefix}`);
+  return prefix;
 }
 
 function didList(env: NodeJS.ProcessEnv, name: string): readonly string[] {
@@ -85,11 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     keyring,
     signer,
     dashboardUrl: env.CLAWEA_DASHBOARD_URL || null,
-    artifactRoot: resolve(env.ARTIFACT_ROOT || ".data/artifacts"),
+    artifactStore: artifactStore(env),
     trustedSigners: Object.freeze({ gateway: didList(env, "CLAWEA_TRUST_GATEWAY_DIDS"), dataPlane: didList(env, "CLAWEA_TRUST_DATA_PLANE_DIDS") }),
     logSigner,
     logLevel: env.LOG_LEVEL ?? "info",
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 256 * 1024),
     migrateOnStart: env.MIGRATE_ON_START !== "false",
+    queuePrefix: queuePrefix(env),
   });
 }

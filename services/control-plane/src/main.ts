@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { createDatabase, migrateDatabase } from "@clawea/db";
 import { JOB_OPTIONS, QUEUES, startOutboxRelay } from "@clawea/queue";
+import { artifactBlobsFor } from "@clawea/runs";
 import { buildApp } from "./app.js";
 import { createApprovalsService } from "./features/approvals/approvals.service.js";
 import { startApprovalsWorker } from "./workers/approvals.worker.js";
@@ -33,7 +34,7 @@ try {
 }
 if (config.migrateOnStart) await migrateDatabase(database.pool);
 
-const queues = Object.fromEntries(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, defaultJobOptions: JOB_OPTIONS })]));
+const queues = Object.fromEntries(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: config.queuePrefix, defaultJobOptions: JOB_OPTIONS })]));
 const relay = startOutboxRelay({ db: database.db, sinks: queues, onError: (err) => logger.error({ err }, "outbox relay failed; will retry") });
 
 const app = await buildApp({
@@ -42,7 +43,7 @@ const app = await buildApp({
   bootstrapKeyHash: config.bootstrapKeyHash,
   signer: config.signer,
   redis,
-  artifactRoot: config.artifactRoot,
+  artifactBlobs: artifactBlobsFor(config.artifactStore),
   trustedSigners: config.trustedSigners,
   ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
   ...(config.logSigner ? { logSigner: config.logSigner } : {}),
@@ -66,7 +67,7 @@ const approvals = createApprovalsService({
   sendCard: createCardSender({ db: database.db, keyring: config.keyring }),
   ...(config.dashboardUrl ? { dashboardUrl: config.dashboardUrl } : {}),
 });
-const approvalsWorker = startApprovalsWorker({ connection: workerConnection, service: approvals });
+const approvalsWorker = startApprovalsWorker({ connection: workerConnection, service: approvals, prefix: config.queuePrefix });
 // Approvals nobody decides in time deny their runs; every replica sweeps, each expiry happens once (row lock).
 const expirySweep = setInterval(() => {
   approvals.expireDue().catch((err: unknown) => logger.error({ err }, "approval expiry sweep failed; will retry"));

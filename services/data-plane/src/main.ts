@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-/** The data-plane process: config, pool, Redis, sandbox provider, agent workers, graceful shutdown. */
+/** The data-plane process: config, pool, Redis, sandbox provider, agent and run workers, the fleet's health sweep, graceful shutdown. */
 import { Redis } from "ioredis";
 import pino from "pino";
 import { createDatabase } from "@clawea/db";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { startHealthSweep } from "./lifecycle/health-sweep.js";
+import { CloudflareSandboxProvider } from "./sandbox/cloudflare.provider.js";
 import { LocalSandboxProvider } from "./sandbox/local.provider.js";
 import type { SandboxProvider } from "./sandbox/sandbox.provider.js";
 import { createAgentLifecycleHandlers } from "./workers/agent-lifecycle.handlers.js";
 import { startWorkers } from "./workers/agent-workers.js";
+import { artifactBlobsFor } from "@clawea/runs";
 import { createRunRuntime } from "./runs/run-runtime.js";
 import { startRunWorkers } from "./runs/run-workers.js";
 
@@ -20,10 +23,14 @@ try {
   process.exit(2);
 }
 
-function sandboxProvider({ sandboxProvider: name, sandboxRoot }: Readonly<Config>): SandboxProvider {
+function sandboxProvider({ sandboxProvider: name, sandboxRoot, cloudflareBridge }: Readonly<Config>): SandboxProvider {
   switch (name) {
     case "local":
       return new LocalSandboxProvider({ root: sandboxRoot });
+    case "cloudflare":
+      // loadConfig requires the bridge settings whenever this provider is chosen.
+      if (cloudflareBridge === null) throw new ConfigError("SANDBOX_PROVIDER=cloudflare needs CLOUDFLARE_BRIDGE_URL and CLOUDFLARE_BRIDGE_TOKEN");
+      return new CloudflareSandboxProvider({ bridgeUrl: cloudflareBridge.url, token: cloudflareBridge.token });
   }
 }
 
@@ -41,8 +48,15 @@ try {
 }
 
 const provider = sandboxProvider(config);
-const handlers = createAgentLifecycleHandlers({ db: database.db, provider, now: () => new Date(), gateway: config.gateway, logger });
-const workers = startWorkers({ connection: redis, handlers, concurrency: config.concurrency });
+const handlers = createAgentLifecycleHandlers({
+  db: database.db,
+  provider,
+  now: () => new Date(),
+  gateway: config.gateway,
+  logger,
+  maxRestartFailures: config.maxRestartFailures,
+});
+const workers = startWorkers({ connection: redis, handlers, concurrency: config.concurrency, prefix: config.queuePrefix });
 const runtime = createRunRuntime({
   db: database.db,
   redis,
@@ -51,23 +65,31 @@ const runtime = createRunRuntime({
   signer: config.signer,
   logSigner: config.logSigner,
   cstIssuers: config.cstIssuers,
-  artifactRoot: config.artifactRoot,
+  artifactBlobs: artifactBlobsFor(config.artifactStore),
   agentTimeoutMs: config.agentTimeoutMs,
+  gateway: config.gateway,
   logger,
 });
-const runWorker = startRunWorkers({ connection: redis.duplicate(), handlers: runtime.handlers, onGiveUp: runtime.giveUp, concurrency: config.concurrency });
+const runWorker = startRunWorkers({ connection: redis.duplicate(), handlers: runtime.handlers, onGiveUp: runtime.giveUp, concurrency: config.concurrency, prefix: config.queuePrefix });
 runWorker.on("failed", (job, err) => logger.warn({ job_id: job?.id, job: job?.name, err }, "run job failed"));
 runWorker.on("error", (err) => logger.error({ err }, "run worker error"));
 workers.worker.on("failed", (job, err) => logger.warn({ job_id: job?.id, job: job?.name, err }, "job failed"));
 workers.worker.on("error", (err) => logger.error({ err }, "worker error"));
-logger.info({ provider: provider.name, concurrency: config.concurrency, attester: config.signer.did, log: config.logSigner.did }, "data plane started");
+// One scheduler for the whole fleet (a fixed id); every data plane takes its share of the sweeps.
+const healthSweep = await startHealthSweep({ connection: redis.duplicate(), db: database.db, everyMs: config.healthIntervalMs, logger, prefix: config.queuePrefix });
+healthSweep.worker.on("failed", (job, err) => logger.warn({ job_id: job?.id, job: job?.name, err }, "health sweep failed"));
+healthSweep.worker.on("error", (err) => logger.error({ err }, "health sweep worker error"));
+logger.info(
+  { provider: provider.name, concurrency: config.concurrency, attester: config.signer.did, log: config.logSigner.did, health_interval_ms: config.healthIntervalMs },
+  "data plane started",
+);
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   logger.info({ signal }, "shutting down: finishing running jobs");
-  await Promise.all([workers.close(), runWorker.close()]);
+  await Promise.all([healthSweep.close(), workers.close(), runWorker.close()]);
   await redis.quit();
   await database.close();
   logger.info("stopped");

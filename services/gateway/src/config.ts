@@ -1,11 +1,18 @@
 /** The gateway's configuration: parsed once from the environment, frozen; no default for a secret. */
 import { b64uDecode, isDidKey, keyPairFromSeed, type KeyPair } from "@clawea/protocol";
 import { keyringFrom, type Keyring } from "@clawea/db";
+import { MODEL_IDENTITY_TIERS, type ModelIdentityTier } from "@clawea/policy";
 
 export interface ProviderRoute {
   /** Upstream base URL, e.g. https://api.openai.com/v1 (tests point it at a scripted local server). */
   baseUrl: string;
   api: "openai" | "anthropic";
+  /**
+   * What the operator vouches for about the identity of every model behind this route. It is stated to
+   * the policy (a WPC's `minimum_model_identity_tier`) and recorded in the receipt. Absent: unknown, so a
+   * policy with a tier floor denies this provider's models.
+   */
+  model_identity_tier?: ModelIdentityTier;
 }
 
 export interface GatewayConfig {
@@ -32,10 +39,47 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+// Public closed-model APIs: the gateway can claim no more about their models than their names.
 const DEFAULT_PROVIDERS: Record<string, ProviderRoute> = {
-  openai: { baseUrl: "https://api.openai.com/v1", api: "openai" },
-  anthropic: { baseUrl: "https://api.anthropic.com", api: "anthropic" },
+  openai: { baseUrl: "https://api.openai.com/v1", api: "openai", model_identity_tier: "closed_opaque" },
+  anthropic: { baseUrl: "https://api.anthropic.com", api: "anthropic", model_identity_tier: "closed_opaque" },
 };
+
+const PROVIDERS_EXAMPLE = '{"openai":{"baseUrl":"https://api.openai.com/v1","api":"openai","model_identity_tier":"closed_opaque"}}';
+const PROVIDER_FIELDS = ["baseUrl", "api", "model_identity_tier"];
+// A provider is addressed as `<provider>/<model>`, so its name cannot hold a slash.
+const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `CLAWEA_PROVIDERS`: `{provider: {baseUrl, api, model_identity_tier?}}`, every member checked. */
+function parseProviders(raw: string): Record<string, ProviderRoute> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`CLAWEA_PROVIDERS must be JSON: ${PROVIDERS_EXAMPLE}`);
+  }
+  if (!isPlainObject(parsed)) throw new ConfigError(`CLAWEA_PROVIDERS must be a JSON object: ${PROVIDERS_EXAMPLE}`);
+  const providers: Record<string, ProviderRoute> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    const at = `CLAWEA_PROVIDERS.${name}`;
+    if (!PROVIDER_NAME.test(name)) throw new ConfigError(`${at}: a provider name is letters, digits, ".", "_" or "-" (no "/"), at most 64 characters`);
+    if (!isPlainObject(value)) throw new ConfigError(`${at} must be an object {baseUrl, api, model_identity_tier?}`);
+    const unknown = Object.keys(value).find((key) => !PROVIDER_FIELDS.includes(key));
+    if (unknown !== undefined) throw new ConfigError(`${at}.${unknown} is not a provider setting (${PROVIDER_FIELDS.join(", ")})`);
+    const { baseUrl, api, model_identity_tier: tier } = value;
+    if (typeof baseUrl !== "string" || !URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) throw new ConfigError(`${at}.baseUrl must be an http(s) URL`);
+    if (api !== "openai" && api !== "anthropic") throw new ConfigError(`${at}.api must be "openai" or "anthropic"`);
+    if (tier !== undefined && !(MODEL_IDENTITY_TIERS as readonly unknown[]).includes(tier)) {
+      throw new ConfigError(`${at}.model_identity_tier must be one of ${MODEL_IDENTITY_TIERS.join(", ")}`);
+    }
+    providers[name] = tier === undefined ? { baseUrl, api } : { baseUrl, api, model_identity_tier: tier as ModelIdentityTier };
+  }
+  return providers;
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -64,14 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Gatew
     .map((did) => did.trim())
     .filter(Boolean);
   if (cstIssuers.length === 0 || !cstIssuers.every(isDidKey)) throw new ConfigError("CLAWEA_CST_ISSUERS must list Ed25519 did:key values");
-  let providers = DEFAULT_PROVIDERS;
-  if (env.CLAWEA_PROVIDERS) {
-    try {
-      providers = JSON.parse(env.CLAWEA_PROVIDERS) as Record<string, ProviderRoute>;
-    } catch {
-      throw new ConfigError('CLAWEA_PROVIDERS must be JSON: {"openai":{"baseUrl":"…","api":"openai"}}');
-    }
-  }
+  const providers = env.CLAWEA_PROVIDERS ? parseProviders(env.CLAWEA_PROVIDERS) : DEFAULT_PROVIDERS;
   let keyring: Keyring;
   try {
     keyring = keyringFrom(required(env, "CLAWEA_KEK", "the key-encryption key the control plane sealed secrets with"), integer(env, "CLAWEA_KEK_VERSION", 1));

@@ -3,8 +3,9 @@
 // scripted local provider, egress proxy to a local upstream), on real PostgreSQL and Redis. Preflight
 // decides as the apply phase of a run whose approval granted exactly the case's side effects, so the
 // gateway's run is that: an apply-phase CST pinned to that scope, the scope stored for the run (or
-// a plan-phase run, where an allowed side effect is captured instead). Disagreements the gateway has
-// today are listed with what it answers, so a fix (or a regression) shows up here.
+// a plan-phase run, where an allowed side effect is captured instead). Both sides are given the same
+// facts: the parents from the tenant's registry, the provider's model identity tier from the gateway's
+// provider configuration, and the gateway's token estimate of the body it is sent.
 import { once } from "node:events";
 import { createServer, request, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
@@ -13,17 +14,19 @@ import { policies, seal, sealBinding, secrets } from "@clawea/db";
 import { hashJcsB64u } from "@clawea/protocol";
 import {
   DENY_REASON_CODES,
-  normalizePolicy,
   preflight,
+  resolvePolicy,
   scopeFrom,
   sideEffectOf,
   type ApprovedScope,
   type DenyReasonCode,
+  type ModelIdentityTier,
   type PolicyRequest,
   type RunPhase,
   type Usage,
   type WorkPolicyContract,
 } from "@clawea/policy";
+import type { ProviderRoute } from "./config.js";
 import { startTestGateway, type TestAgent, type TestGateway } from "./gateway.test-support.js";
 import { listEgressRecords, startEgressProxy, type EgressProxy } from "./features/egress-proxy/index.js";
 import { createUsageMeter } from "./features/model-proxy/model-proxy.meter.js";
@@ -56,7 +59,7 @@ const POLICIES = {
     policy_version: "1",
     policy_id: "v1-tier",
     issuer_did: ISSUER,
-    allowed_providers: ["openai"],
+    allowed_providers: ["openai", "google", "anthropic"],
     allowed_models: ["gpt-4.1*"],
     minimum_model_identity_tier: "closed_provider_manifest",
     metadata: { clawea: { budget: BUDGET } },
@@ -124,60 +127,73 @@ interface Case {
   name: string;
   policy: PolicyName;
   request: PolicyRequest;
+  /** Model calls: the body the gateway is sent (`request` states what the gateway makes of it). */
+  body?: Record<string, unknown>;
   /** What preflight answers. */
   expected: Verdict;
   /** The gateway's run: apply phase with exactly this request approved (default), or plan phase. */
   phase?: RunPhase;
   /** The run's usage so far (the gateway's per-run meter; preflight's `usage`). */
   usage?: Usage;
-  /** A disagreement the gateway has today: what it answers instead, and why. */
-  disagreement?: { gateway: string; why: string };
 }
 
-const model = (provider: string, name: string, extra: { model_identity_tier?: "closed_opaque" | "tee_measured"; estimated_tokens?: number } = {}): PolicyRequest => ({
-  type: "model_call",
-  provider,
-  model: name,
-  ...extra,
-});
+type Provider = "openai" | "google" | "anthropic";
+
+/** The model identity tier each provider's route vouches for in the gateway's configuration; google states none. */
+const TIERS: Readonly<Record<Provider, ModelIdentityTier | undefined>> = { openai: "closed_opaque", google: undefined, anthropic: "tee_measured" };
+
+const PROMPT = "hi";
+
+/**
+ * A model call case: the body the gateway is sent, and the request preflight is asked, which states what
+ * the gateway states to the policy: the provider's tier, and the gateway's documented estimate of that body,
+ * output cap + ceil(prompt characters / 4). Anthropic's API needs a cap: 16 unless the case sets one.
+ */
+function model(provider: Provider, name: string, maxTokens?: number): Pick<Case, "request" | "body"> {
+  const cap = maxTokens ?? (provider === "anthropic" ? 16 : undefined);
+  const tier = TIERS[provider];
+  return {
+    request: {
+      type: "model_call",
+      provider,
+      model: name,
+      estimated_tokens: (cap ?? 0) + Math.ceil(PROMPT.length / 4),
+      ...(tier !== undefined ? { model_identity_tier: tier } : {}),
+    },
+    body: { model: `${provider}/${name}`, ...(cap !== undefined ? { max_tokens: cap } : {}), messages: [{ role: "user", content: PROMPT }] },
+  };
+}
+
+function route(baseUrl: string, api: ProviderRoute["api"], tier: ModelIdentityTier | undefined): ProviderRoute {
+  return tier === undefined ? { baseUrl, api } : { baseUrl, api, model_identity_tier: tier };
+}
+
 const https = (host: string, port = 443): PolicyRequest => ({ type: "egress", scheme: "https", host, port });
 const http = (host: string, port = 80, method = "GET"): PolicyRequest => ({ type: "egress", scheme: "http", host, port, method });
 
-const INHERITS = { gateway: "POLICY_NOT_ASSIGNED", why: "the gateway normalises the agent's WPC without a parent resolver, so any policy that inherits cannot be loaded" };
-
 const CASES: Case[] = [
-  // Model calls: provider, model, identity tier, budget.
-  { name: "v1: an allowed provider and model glob", policy: "v1", request: model("openai", "gpt-4.1-mini"), expected: "allow" },
-  { name: "v1: a second allowed provider", policy: "v1", request: model("anthropic", "claude-sonnet-4-5"), expected: "allow" },
-  { name: "v1: a model outside the list", policy: "v1", request: model("openai", "gpt-4o"), expected: "POLICY_MODEL_DENIED" },
-  { name: "v1: an allowed model from a provider outside the list", policy: "v1", request: model("google", "gpt-4.1-mini"), expected: "POLICY_MODEL_DENIED" },
-  { name: "v1: silence allows no model", policy: "v1Silent", request: model("openai", "gpt-4.1"), expected: "POLICY_MODEL_DENIED" },
-  { name: "v1: no budget means no model call", policy: "v1NoBudget", request: model("openai", "gpt-4.1"), expected: "POLICY_BUDGET_EXCEEDED" },
-  { name: "v1: tokens used just under the budget", policy: "v1", request: model("openai", "gpt-4.1"), usage: { tokens_used: 9_999, cost_used_minor: 0 }, expected: "allow" },
-  { name: "v1: tokens used up", policy: "v1", request: model("openai", "gpt-4.1"), usage: { tokens_used: 10_000, cost_used_minor: 0 }, expected: "POLICY_BUDGET_EXCEEDED" },
-  { name: "v1: cost used up", policy: "v1", request: model("openai", "gpt-4.1"), usage: { tokens_used: 0, cost_used_minor: 500 }, expected: "POLICY_BUDGET_EXCEEDED" },
-  { name: "v1: a tier floor and no tier stated", policy: "v1Tier", request: model("openai", "gpt-4.1"), expected: "POLICY_MODEL_DENIED" },
-  { name: "v1: a tier below the floor", policy: "v1Tier", request: model("openai", "gpt-4.1", { model_identity_tier: "closed_opaque" }), expected: "POLICY_MODEL_DENIED" },
-  {
-    name: "v1: a tier above the floor",
-    policy: "v1Tier",
-    request: model("openai", "gpt-4.1", { model_identity_tier: "tee_measured" }),
-    expected: "allow",
-    disagreement: { gateway: "POLICY_MODEL_DENIED", why: "the gateway never states a model identity tier, so a policy with a tier floor denies every model call there" },
-  },
-  {
-    name: "v1: an estimate over the budget left",
-    policy: "v1",
-    request: model("openai", "gpt-4.1", { estimated_tokens: 20_000 }),
-    expected: "POLICY_BUDGET_EXCEEDED",
-    disagreement: { gateway: "allow", why: "the gateway passes no estimated_tokens: it lets the call through and counts its usage afterwards" },
-  },
-  { name: "v2: a provider condition met", policy: "v2", request: model("anthropic", "claude-haiku-4"), expected: "allow" },
-  { name: "v2: a provider condition not met", policy: "v2", request: model("openai", "claude-haiku-4"), expected: "POLICY_MODEL_DENIED" },
-  { name: "v2: an explicit Deny over an Allow", policy: "v2", request: model("anthropic", "claude-opus-5-preview"), expected: "POLICY_MODEL_DENIED" },
-  { name: "v2: a condition on the hour of `now`", policy: "v2", request: model("openai", "gpt-4.1"), expected: "allow" },
-  { name: "v2 inherits: a model allowed by child and parent", policy: "v2Child", request: model("openai", "gpt-4.1"), expected: "allow", disagreement: INHERITS },
-  { name: "v2 inherits: a model the child allows and the parent does not", policy: "v2Child", request: model("anthropic", "claude-sonnet-4"), expected: "POLICY_MODEL_DENIED", disagreement: INHERITS },
+  // Model calls: provider, model, identity tier, budget and the call's estimate.
+  { name: "v1: an allowed provider and model glob", policy: "v1", ...model("openai", "gpt-4.1-mini"), expected: "allow" },
+  { name: "v1: a second allowed provider", policy: "v1", ...model("anthropic", "claude-sonnet-4-5"), expected: "allow" },
+  { name: "v1: a model outside the list", policy: "v1", ...model("openai", "gpt-4o"), expected: "POLICY_MODEL_DENIED" },
+  { name: "v1: an allowed model from a provider outside the list", policy: "v1", ...model("google", "gpt-4.1-mini"), expected: "POLICY_MODEL_DENIED" },
+  { name: "v1: silence allows no model", policy: "v1Silent", ...model("openai", "gpt-4.1"), expected: "POLICY_MODEL_DENIED" },
+  { name: "v1: no budget means no model call", policy: "v1NoBudget", ...model("openai", "gpt-4.1"), expected: "POLICY_BUDGET_EXCEEDED" },
+  { name: "v1: tokens used plus the call's estimate just fit the budget", policy: "v1", ...model("openai", "gpt-4.1"), usage: { tokens_used: 9_999, cost_used_minor: 0 }, expected: "allow" },
+  { name: "v1: tokens used up", policy: "v1", ...model("openai", "gpt-4.1"), usage: { tokens_used: 10_000, cost_used_minor: 0 }, expected: "POLICY_BUDGET_EXCEEDED" },
+  { name: "v1: cost used up", policy: "v1", ...model("openai", "gpt-4.1"), usage: { tokens_used: 0, cost_used_minor: 500 }, expected: "POLICY_BUDGET_EXCEEDED" },
+  { name: "v1: a tier floor, and a provider that states no tier", policy: "v1Tier", ...model("google", "gpt-4.1"), expected: "POLICY_MODEL_DENIED" },
+  { name: "v1: a provider's tier below the floor", policy: "v1Tier", ...model("openai", "gpt-4.1"), expected: "POLICY_MODEL_DENIED" },
+  { name: "v1: a provider's tier above the floor", policy: "v1Tier", ...model("anthropic", "gpt-4.1"), expected: "allow" },
+  { name: "v1: an estimate over the budget left", policy: "v1", ...model("openai", "gpt-4.1", 20_000), expected: "POLICY_BUDGET_EXCEEDED" },
+  { name: "v1: an estimate that fills the budget left exactly", policy: "v1", ...model("openai", "gpt-4.1", 999), usage: { tokens_used: 9_000, cost_used_minor: 0 }, expected: "allow" },
+  { name: "v1: an estimate one token over the budget left", policy: "v1", ...model("openai", "gpt-4.1", 1_000), usage: { tokens_used: 9_000, cost_used_minor: 0 }, expected: "POLICY_BUDGET_EXCEEDED" },
+  { name: "v2: a provider condition met", policy: "v2", ...model("anthropic", "claude-haiku-4"), expected: "allow" },
+  { name: "v2: a provider condition not met", policy: "v2", ...model("openai", "claude-haiku-4"), expected: "POLICY_MODEL_DENIED" },
+  { name: "v2: an explicit Deny over an Allow", policy: "v2", ...model("anthropic", "claude-opus-5-preview"), expected: "POLICY_MODEL_DENIED" },
+  { name: "v2: a condition on the hour of `now`", policy: "v2", ...model("openai", "gpt-4.1"), expected: "allow" },
+  { name: "v2 inherits: a model allowed by child and parent", policy: "v2Child", ...model("openai", "gpt-4.1"), expected: "allow" },
+  { name: "v2 inherits: a model the child allows and the parent does not", policy: "v2Child", ...model("anthropic", "claude-sonnet-4"), expected: "POLICY_MODEL_DENIED" },
 
   // Egress: host, port, scheme, wildcards, the v1 allowlist, v2 statements, explicit Deny, inherits.
   { name: "v1: a named host on the default port", policy: "v1", request: https("api.github.com"), expected: "allow" },
@@ -207,27 +223,18 @@ const CASES: Case[] = [
   { name: "v2: `**` allows anywhere", policy: "v2Open", request: https("anything.test"), expected: "allow" },
   { name: "v2: a wildcard Deny under `**`", policy: "v2Open", request: https("x.blocked.test"), expected: "POLICY_EGRESS_DENIED" },
   { name: "v2: a Deny conditioned on the scheme", policy: "v2Open", request: http("anything.test"), expected: "POLICY_EGRESS_DENIED" },
-  { name: "v2 inherits: a destination allowed by child and parent", policy: "v2Child", request: https("api.example.net"), expected: "allow", disagreement: INHERITS },
-  { name: "v2 inherits: a destination the parent denies", policy: "v2Child", request: https("secret.example.net"), expected: "POLICY_EGRESS_DENIED", disagreement: INHERITS },
-  { name: "v2 inherits: a destination the child does not allow", policy: "v2Child", request: https("api.example.com"), expected: "POLICY_EGRESS_DENIED", disagreement: INHERITS },
+  { name: "v2 inherits: a destination allowed by child and parent", policy: "v2Child", request: https("api.example.net"), expected: "allow" },
+  { name: "v2 inherits: a destination the parent denies", policy: "v2Child", request: https("secret.example.net"), expected: "POLICY_EGRESS_DENIED" },
+  { name: "v2 inherits: a destination the child does not allow", policy: "v2Child", request: https("api.example.com"), expected: "POLICY_EGRESS_DENIED" },
 
   // Plan phase: what preflight allows is captured (428) instead; what it denies is denied with the same code.
   { name: "plan: an allowed destination is captured", policy: "v1", phase: "plan", request: https("api.github.com"), expected: "allow" },
   { name: "plan: an allowed local destination is captured, not forwarded", policy: "v1", phase: "plan", request: http("127.0.0.1", PORT), expected: "allow" },
   { name: "plan: a denied destination is denied, not captured", policy: "v1", phase: "plan", request: https("evil.example"), expected: "POLICY_EGRESS_DENIED" },
   { name: "plan: an explicit Deny is denied, not captured", policy: "v2", phase: "plan", request: https("evil.example.com"), expected: "POLICY_EGRESS_DENIED" },
-  { name: "plan: model calls are allowed in the plan phase too", policy: "v1", phase: "plan", request: model("openai", "gpt-4.1"), expected: "allow" },
-  {
-    name: "plan: a destination allowed only with human approval",
-    policy: "v2",
-    phase: "plan",
-    request: https("approved.example.org"),
-    expected: "allow",
-    disagreement: {
-      gateway: "POLICY_EGRESS_DENIED",
-      why: "Request:HasHumanApproval is false in the plan phase, so the plan denies it instead of capturing it and no approval can ever be asked for",
-    },
-  },
+  { name: "plan: model calls are allowed in the plan phase too", policy: "v1", phase: "plan", ...model("openai", "gpt-4.1"), expected: "allow" },
+  { name: "plan: a destination allowed only with human approval is captured, so it can be approved", policy: "v2", phase: "plan", request: https("approved.example.org"), expected: "allow" },
+  { name: "plan: an inherited parent's Deny is denied, not captured", policy: "v2Child", phase: "plan", request: https("secret.example.net"), expected: "POLICY_EGRESS_DENIED" },
 ];
 
 /** The gateway's answer in preflight's terms: a policy code, or allow when the policy let it through. */
@@ -258,9 +265,9 @@ beforeAll(async () => {
   gw = await startTestGateway({
     now: () => new Date(NOW),
     providers: {
-      openai: { baseUrl: `${openai.url}/v1`, api: "openai" },
-      google: { baseUrl: `${openai.url}/v1`, api: "openai" },
-      anthropic: { baseUrl: anthropic.url, api: "anthropic" },
+      openai: route(`${openai.url}/v1`, "openai", TIERS.openai),
+      google: route(`${openai.url}/v1`, "openai", TIERS.google),
+      anthropic: route(anthropic.url, "anthropic", TIERS.anthropic),
     },
   });
   for (const [name, document] of Object.entries(POLICIES) as [PolicyName, WorkPolicyContract][]) {
@@ -295,8 +302,9 @@ afterAll(async () => {
   upstream.close();
 });
 
-function preflightVerdict(c: Case): Verdict {
-  const normalized = normalizePolicy(POLICIES[c.policy], { resolveParent: (id) => PARENTS[id] });
+/** Preflight's answer, with the parents resolved as POST /v1/preflight resolves them (the registry here is PARENTS). */
+async function preflightVerdict(c: Case): Promise<Verdict> {
+  const normalized = await resolvePolicy(POLICIES[c.policy], (id) => PARENTS[id]);
   if (!normalized.ok) throw new Error(`${c.policy}: ${normalized.reason_code}`);
   const result = preflight(normalized.policy, [c.request], { now: NOW, ...(c.usage ? { usage: c.usage } : {}) });
   const [decision] = result.decisions;
@@ -314,20 +322,19 @@ async function runToken(c: Case, agent: TestAgent): Promise<{ runId: string; tok
   return { runId, token: await gw.token({ agent, runId, phase: "apply", approvedScopeHash: scope.scope_hash_b64u }) };
 }
 
-async function modelCall(c: Extract<PolicyRequest, { type: "model_call" }>, agent: TestAgent, runId: string, token: string, usage: Usage | undefined) {
+async function modelCall(c: Extract<PolicyRequest, { type: "model_call" }>, body: Record<string, unknown>, agent: TestAgent, runId: string, token: string, usage: Usage | undefined) {
   if (usage) {
     const meter = createUsageMeter({ db: gw.database.db, redis: gw.redis });
     await meter.usedBy(agent.tenantId, runId);
     await meter.add(agent.tenantId, runId, usage.tokens_used, usage.cost_used_minor);
   }
-  const anthropicApi = c.provider === "anthropic";
-  const response = await fetch(`${gw.url}${anthropicApi ? "/v1/messages" : "/v1/chat/completions"}`, {
+  const response = await fetch(`${gw.url}${c.provider === "anthropic" ? "/v1/messages" : "/v1/chat/completions"}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-cst": token },
-    body: JSON.stringify({ model: `${c.provider}/${c.model}`, ...(anthropicApi ? { max_tokens: 16 } : {}), messages: [{ role: "user", content: "hi" }] }),
+    body: JSON.stringify(body),
   });
-  const body = (await response.json()) as { reason_code?: string };
-  return { status: response.status, reasonCode: body.reason_code };
+  const answer = (await response.json()) as { reason_code?: string };
+  return { status: response.status, reasonCode: answer.reason_code };
 }
 
 function viaProxy(c: Extract<PolicyRequest, { type: "egress" }>, token: string): Promise<{ status: number; reasonCode: string | undefined }> {
@@ -364,7 +371,8 @@ async function throughGateway(c: Case): Promise<string> {
   const agent = agents.get(c.policy)!;
   const { runId, token } = await runToken(c, agent);
   if (c.request.type === "model_call") {
-    const answer = await modelCall(c.request, agent, runId, token, c.usage);
+    if (c.body === undefined) throw new Error(`${c.name}: a model call case needs the body the gateway is sent`);
+    const answer = await modelCall(c.request, c.body, agent, runId, token, c.usage);
     return gatewayVerdict(answer.status, answer.reasonCode);
   }
   const destination = c.request.type === "egress" ? c.request : new URL(c.request.target);
@@ -376,8 +384,7 @@ async function throughGateway(c: Case): Promise<string> {
   const verdict = gatewayVerdict(answer.status, answer.reasonCode);
   // The run's evidence says the same as the answer: denials with their code, allowed attempts as allow or error.
   const records = await listEgressRecords(gw.database.db, agent.tenantId, runId);
-  if (verdict === "POLICY_NOT_ASSIGNED") expect(records).toEqual([]);
-  else expect(records.map((r) => (r.decision === "deny" ? r.reasonCode : "allow"))).toEqual([verdict]);
+  expect(records.map((r) => (r.decision === "deny" ? r.reasonCode : "allow"))).toEqual([verdict]);
   return verdict;
 }
 
@@ -388,18 +395,9 @@ describe("preflight and the gateway", () => {
     for (const c of CASES) if (c.expected !== "allow") expect(DENY_REASON_CODES).toContain(c.expected);
   });
 
-  it.each(CASES.filter((c) => !c.disagreement).map((c) => [c.name, c] as const))("agree: %s", async (_name, c) => {
-    const verdict = preflightVerdict(c);
+  it.each(CASES.map((c) => [c.name, c] as const))("agree: %s", async (_name, c) => {
+    const verdict = await preflightVerdict(c);
     expect(verdict).toBe(c.expected);
     expect(await throughGateway(c)).toBe(agreeing(verdict, c));
-  });
-
-  it.each(CASES.filter((c) => c.disagreement).map((c) => [c.name, c] as const))("DISAGREE (known, reported): %s", async (_name, c) => {
-    const verdict = preflightVerdict(c);
-    expect(verdict).toBe(c.expected);
-    const gateway = await throughGateway(c);
-    // When this fails, the gateway changed: if it now agrees, move the case to the agreeing ones.
-    expect(gateway, c.disagreement!.why).toBe(c.disagreement!.gateway);
-    expect(gateway).not.toBe(agreeing(verdict, c));
   });
 });

@@ -136,6 +136,13 @@ describe("clawea preflight (offline)", () => {
     expect(report?.decisions[1]?.statement_ids).toEqual(["no-internal"]);
   });
 
+  it("takes the last --parent file given for a policy_id, as the registry takes its newest document", async () => {
+    const scope = file("inherits-newest.json", { egress: [{ url: "https://internal.example.com" }, { url: "https://other.example.com" }] });
+    const newer = { ...base, statements: [base.statements[0]!, { sid: "no-other", effect: "Deny", actions: ["side_effect:network_egress"], resources: ["other.example.com"] }] };
+    const { report } = await preflight("--policy", file("child.json", child), "--parent", file("base.json", base), "--parent", file("base-newer.json", newer), "--scope", scope, "--json");
+    expect(report?.decisions.map((d) => d.reason_code ?? "allow")).toEqual(["allow", "POLICY_EGRESS_DENIED"]);
+  });
+
   it("decides conditions on the hour as of --now", async () => {
     const office = file("office.json", {
       policy_version: "2",

@@ -5,8 +5,8 @@
 import { parseArgs } from "node:util";
 import {
   DEFAULT_PORTS,
-  normalizePolicy,
   preflight,
+  resolvePolicy,
   sideEffectOf,
   type Decision,
   type PolicyRequest,
@@ -26,11 +26,14 @@ export const PREFLIGHT_USAGE = `usage: clawea preflight --policy WPC.json --scop
        clawea preflight --policy-hash HASH --scope SCOPE.json [--api URL] [--api-key KEY] [--now TIME] [--json]
 
   --policy F       the WPC (v1 or v2) to decide under, offline: no network
-  --parent F       a policy that --policy inherits, matched by policy_id (repeatable)
+  --parent F       a policy that --policy inherits, matched by policy_id (repeatable; for one policy_id,
+                   the last file given stands for the registry's newest document)
   --policy-hash H  a policy of the tenant's registry, decided by the API (POST /v1/preflight)
   --api URL        the clawea API (or CLAWEA_URL); --api-key KEY (or CLAWEA_TOKEN)
   --scope F        what the job means to do: {"model_calls": [{provider, model, model_identity_tier?, estimated_tokens?}],
                    "egress": [{url, method?} | {scheme, host, port?, method?}], "side_effects": [{kind, target, summary?}]}
+                   For the gateway's answer, give a model call the tier its provider route declares and the
+                   gateway's estimate: output cap (max_tokens...) + ceil(prompt characters / 4)
   --now TIME       decide as of this RFC 3339 time (default: now)
   --json           print {allowed, reason_codes, decisions, policy_hash_b64u, evaluated_at}
 
@@ -140,7 +143,8 @@ async function offline(io: CliIo, policyFile: string, parentFiles: readonly stri
     if (typeof id !== "string") throw new InputError("POLICY_INVALID", `${file}: a parent policy needs a policy_id`);
     parents.set(id, parent);
   }
-  const normalized = normalizePolicy(document, { resolveParent: (id) => parents.get(id) });
+  // The same resolution as the API's and the gateway's; the files stand in for the tenant's registry.
+  const normalized = await resolvePolicy(document, (id) => parents.get(id));
   if (!normalized.ok) {
     const first = normalized.errors[0];
     throw new InputError(normalized.reason_code, `${policyFile}: ${first?.path || "/"} ${first?.message ?? ""}`, normalized.errors);

@@ -1,7 +1,8 @@
 /** `clawea verify <kind> FILE`: the offline verifier as a CI step (exit 0 valid, 1 invalid, 2 unreadable). */
 import { parseArgs } from "node:util";
 import { isRfc3339 } from "@clawea/protocol";
-import { verifyArtifact, type ArtifactKind, type TrustAnchors, type VerificationResult } from "@clawea/verify";
+import { verifyArtifact, type ArtifactKind, type Finding, type TrustAnchors, type VerificationResult } from "@clawea/verify";
+import { isArchivePath, readExportArchive } from "../export-archive.js";
 import { EXIT, UsageError, type CliIo, type ExitStatus } from "../io.js";
 import { mergeTrust, parseTrustDocument } from "../trust-file.js";
 import { readJson } from "../read-json.js";
@@ -15,6 +16,8 @@ const VERIFIERS = {
 type Kind = keyof typeof VERIFIERS;
 
 export const VERIFY_USAGE = `usage: clawea verify <${Object.keys(VERIFIERS).join("|")}> FILE [--trust DID]... [--trust-file F] [--at TIME] [--json]
+
+  FILE             JSON; for export-bundle also the .tar.gz the API exports (every file in it is checked)
 
   --trust DID      a signer DID to trust (repeatable)
   --trust-file F   trust anchors: GET /v1/trust output, or an upstream trust-config.json
@@ -52,13 +55,33 @@ export async function verifyCommand(argv: readonly string[], io: CliIo): Promise
 
   const verifier = VERIFIERS[kind];
   // verifyArtifact also takes the containers upstream tools write ({envelope}, {bundle}, ...).
-  const result = verifyArtifact(verifier.kind, await readJson(io, file), { trust, now });
+  let result: VerificationResult<unknown>;
+  if (isArchivePath(file)) {
+    if (kind !== "export-bundle") throw new UsageError("USAGE", "only export bundles come as .tar.gz archives");
+    let bytes: Uint8Array;
+    try {
+      bytes = await io.readFile(file);
+    } catch (error) {
+      throw new UsageError("INPUT_UNREADABLE", `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "read failed"}`);
+    }
+    const archive = await readExportArchive(bytes);
+    result = withArchiveFindings(verifyArtifact(verifier.kind, archive.bundle, { trust, now }), archive.findings);
+  } else {
+    result = verifyArtifact(verifier.kind, await readJson(io, file), { trust, now });
+  }
   if (values.json) {
     io.stdout(`${JSON.stringify({ valid: result.valid, reason_codes: result.reason_codes, findings: result.findings }, null, 2)}\n`);
   } else {
     io.stdout(renderVerdict(verifier.label, file, result));
   }
   return result.valid ? EXIT.VALID : EXIT.INVALID;
+}
+
+/** The archive's own findings join the bundle's: any of them fails the verification. */
+function withArchiveFindings(result: VerificationResult<unknown>, findings: readonly Finding[]): VerificationResult<unknown> {
+  if (findings.length === 0) return result;
+  const codes = [...new Set([...result.reason_codes.filter((code) => code !== "OK"), ...findings.map((f) => f.code)])];
+  return { ...result, valid: false, reason_codes: codes, findings: [...result.findings, ...findings] } as VerificationResult<unknown>;
 }
 
 function renderVerdict(label: string, file: string, result: VerificationResult<unknown>): string {

@@ -1,4 +1,5 @@
 /** Agents, their lifecycle state and health, and which WPC each had when. */
+import { sql } from "drizzle-orm";
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.js";
 import { templates } from "./templates.schema.js";
@@ -41,6 +42,16 @@ export const agents = pgTable(
     cpuUsageMillis: doublePrecision("cpu_usage_millis"),
     memoryUsageMb: doublePrecision("memory_usage_mb"),
     lastErrorCode: text("last_error_code"),
+    /** Sandboxes the data plane's health check found gone or dead under a running agent. */
+    failureCount: integer("failure_count").notNull().default(0),
+    /** Of those, the ones it brought back (re-created by id, or started again). */
+    restartCount: integer("restart_count").notNull().default(0),
+    /** Restarts that failed in a row; at the data plane's limit the agent is `failed` (`SANDBOX_RESTART_FAILED`). */
+    consecutiveRestartFailures: integer("consecutive_restart_failures").notNull().default(0),
+    lastRestartAt: timestamp("last_restart_at", { withTimezone: true, mode: "date" }),
+    lastFailureAt: timestamp("last_failure_at", { withTimezone: true, mode: "date" }),
+    /** What the last failure was (`SANDBOX_NOT_FOUND`, ...), kept while the agent runs again. */
+    lastFailureCode: text("last_failure_code"),
     /**
      * The lifecycle action requested and not yet done: set by the control plane with the job, cleared
      * by the data plane when it reports the outcome (only while `pending_action_id` is still its job's).
@@ -58,6 +69,8 @@ export const agents = pgTable(
     index("agents_tenant_status_id_idx").on(t.tenantId, t.status, t.id),
     index("agents_tenant_template_id_idx").on(t.tenantId, t.templateId, t.id),
     index("agents_template_idx").on(t.templateId),
+    // The data plane's health sweep pages through every tenant's running agents by id.
+    index("agents_running_id_idx").on(t.id).where(sql`status = 'running'`),
   ],
 );
 

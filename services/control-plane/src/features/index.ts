@@ -1,7 +1,7 @@
 /** Every feature's routes, registered in one place. */
 import type { App, AppDeps } from "../app.js";
 import type { ApiKeyCache } from "../http/api-key-cache.js";
-import { artifactStore, fsBlobs } from "@clawea/runs";
+import { artifactStore } from "@clawea/runs";
 import type { TrustAnchors } from "@clawea/verify";
 import { agentsRoutes } from "./agents/agents.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
@@ -51,7 +51,7 @@ export async function registerFeatures(app: App, deps: AppDeps, internals: AppIn
   await approvalsRoutes(app, deps, approvals);
   await channelsRoutes(app, deps, approvals);
   const trust = platformTrust(deps);
-  const audit = createAuditService({ db: deps.db, signer: deps.signer, artifacts: deps.artifactRoot ? artifactStore(deps.db, fsBlobs(deps.artifactRoot)) : null, trust, now });
+  const audit = createAuditService({ db: deps.db, signer: deps.signer, artifacts: deps.artifactBlobs ? artifactStore(deps.db, deps.artifactBlobs) : null, trust, now });
   await auditRoutes(app, audit, trust, now);
 }
 

@@ -1,10 +1,12 @@
 /**
  * Runs the agent of a run's phase inside the sandbox, on the phase's scratch copy, with the phase's
  * CST as its only credential. The reference runtime is `@clawea/reference-agent`; its stdout is one
- * JSON object per line (model calls, tool calls, the result).
+ * JSON object per line (model calls, tool calls, the result). OpenClaw runs go to `openclaw.driver.ts`,
+ * which maps OpenClaw's answer onto the same result.
  */
 import { AGENT_ENTRY, type OutputLine, type ResultLine } from "@clawea/reference-agent";
 import type { SandboxProvider } from "../sandbox/sandbox.provider.js";
+import { runOpenClaw, type OpenClawRunOptions } from "./openclaw.driver.js";
 
 export interface AgentRunInput {
   sandboxId: string;
@@ -17,6 +19,8 @@ export interface AgentRunInput {
   timeoutMs: number;
   /** What a plan phase learned, handed to the apply phase so the agent can follow its own plan. */
   extraEnv?: Record<string, string>;
+  /** OpenClaw only: the agent's tools profile and the WPC in force, which decide the tools OpenClaw is offered. */
+  openclaw?: OpenClawRunOptions;
 }
 
 export interface AgentRunResult {
@@ -29,10 +33,8 @@ export interface AgentRunResult {
 }
 
 export async function runAgent(provider: SandboxProvider, input: AgentRunInput): Promise<AgentRunResult> {
-  if (input.runtime !== "reference") {
-    // OpenClaw runs as a long-lived gateway in its sandbox; its run driver is not part of this build.
-    throw new Error(`runtime ${input.runtime} has no run driver in this build`);
-  }
+  if (input.runtime === "openclaw") return runOpenClaw(provider, input);
+  if (input.runtime !== "reference") throw new Error(`runtime ${input.runtime} has no run driver in this build`);
   const exec = await provider.exec(input.sandboxId, [process.execPath, AGENT_ENTRY], {
     cwd: input.scratch,
     timeoutMs: input.timeoutMs,

@@ -166,6 +166,8 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
     const inclusionProof = deps.log ? await deps.log.anchor({ tenantId: run.tenantId, runId: run.id, leafHashB64u: proofBundle.payload_hash_b64u }) : null;
     const inclusionStored = inclusionProof ? await storeJson(run.tenantId, inclusionProof) : null;
 
+    const runSandbox = events.find((e) => e.event_type === "sandbox_created" && e.payload["stateless"] === true);
+    const stateless = agent.stateless || runSandbox !== undefined;
     const scopeHash = approvalEnvelope ? (approvalEnvelope.payload["scope_hash_b64u"] as string) : run.scopeHash;
     const attestation = signEnvelope({
       envelopeType: "execution_attestation",
@@ -189,7 +191,9 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
           network_posture: "default-deny: no route out of the sandbox; model calls and egress only through the clawea gateway under the WPC",
           cpu_limit_millis: agent.cpuMillis,
           memory_limit_mb: agent.memoryMb,
-          stateless: agent.stateless,
+          // Deterministic: from the agent's settings and the chain's own record of a fresh run sandbox.
+          stateless,
+          ...(runSandbox ? { run_sandbox: { sandbox_id: runSandbox.payload["sandbox_id"], fresh: true, persistence: "none", destroyed_when_run_ends: true } } : {}),
           token_scope_hash_b64u: scopeHash,
           urm_sha256_b64u: urmStored.sha256_b64u,
           ...(run.missionId ? { mission_id: run.missionId } : {}),
@@ -207,7 +211,7 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
       log_inclusion_proof_sha256_b64u: inclusionStored?.sha256_b64u ?? null,
       event_count: chain.length,
       receipt_count: receipts.length,
-      stateless: agent.stateless,
+      stateless,
       built_at: at.toISOString(),
     };
     await db

@@ -6,9 +6,9 @@ import type { Logger } from "pino";
 import { AGENT_ENTRY } from "@clawea/reference-agent";
 import { type Db, type Keyring } from "@clawea/db";
 import type { KeyPair } from "@clawea/protocol";
-import { artifactStore, fsBlobs, moveRun } from "@clawea/runs";
+import { artifactStore, moveRun, type ArtifactBlobs } from "@clawea/runs";
 import { createTransparencyLog } from "@clawea/translog";
-import type { SandboxProvider } from "../sandbox/sandbox.provider.js";
+import type { SandboxProvider, SandboxSpec } from "../sandbox/sandbox.provider.js";
 import { createEvidenceBuilder, type LogAnchor } from "./evidence.js";
 import { createRunHandlers } from "./run.handlers.js";
 import { runsRepoFor } from "./runs.repo.js";
@@ -21,8 +21,11 @@ export interface RunRuntimeOptions {
   signer: KeyPair;
   logSigner: KeyPair;
   cstIssuers: readonly string[];
-  artifactRoot: string;
+  /** Where artifacts' bytes go: `fsBlobs(root)` or `s3Blobs(…)` (`ARTIFACT_STORE`). */
+  artifactBlobs: ArtifactBlobs;
   agentTimeoutMs: number;
+  /** What every sandbox is wired to (a stateless run's own sandbox too). */
+  gateway: SandboxSpec["gateway"];
   logger: Logger;
   now?: () => Date;
   jobsWritten?: () => void;
@@ -35,7 +38,7 @@ export function agentDigest(): string {
 
 export function createRunRuntime(options: RunRuntimeOptions) {
   const now = options.now ?? (() => new Date());
-  const artifacts = artifactStore(options.db, fsBlobs(options.artifactRoot));
+  const artifacts = artifactStore(options.db, options.artifactBlobs);
   const log = createTransparencyLog({ db: options.db, signer: options.logSigner, now });
   const anchor: LogAnchor = {
     async anchor({ tenantId, runId, leafHashB64u }) {
@@ -63,6 +66,7 @@ export function createRunRuntime(options: RunRuntimeOptions) {
     now,
     logger: options.logger,
     agentTimeoutMs: options.agentTimeoutMs,
+    gateway: options.gateway,
     ...(options.jobsWritten ? { jobsWritten: options.jobsWritten } : {}),
   });
   const repo = runsRepoFor(options.db);

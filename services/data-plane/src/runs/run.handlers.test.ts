@@ -170,6 +170,7 @@ beforeAll(async () => {
     now: () => new Date(),
     logger: pino({ level: "silent" }),
     agentTimeoutMs: 10_000,
+    gateway: { modelUrl: "http://127.0.0.1:9/v1", egressProxyUrl: "http://127.0.0.1:9" },
   });
 });
 

@@ -10,16 +10,17 @@
  * Each handler is safe to run twice: it acts only while the run is in the state it expects, and
  * every state move is conditional on that state.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import { agents, approvals, egressRecords, gatewayReceipts, policies, runs, sealBinding, unseal, type Db, type Keyring } from "@clawea/db";
-import { buildPlan, decide, scopeOf, normalizePolicy, verifyCst, type ApprovedScope, type IntendedSideEffect, type Plan, type Policy } from "@clawea/policy";
+import { buildPlan, decide, scopeOf, resolvePolicy, verifyCst, type ApprovedScope, type IntendedSideEffect, type Plan, type Policy } from "@clawea/policy";
 import { hashJcsB64u } from "@clawea/protocol";
 import { enqueue, type JobPayload } from "@clawea/queue";
-import { appendRunEvent, isRevoked, moveRun, type ArtifactStore, type RunRow } from "@clawea/runs";
-import type { SandboxProvider } from "../sandbox/sandbox.provider.js";
+import { appendRunEvent, isRevoked, moveRun, readRunEvents, type ArtifactStore, type RunRow } from "@clawea/runs";
+import type { SandboxProvider, SandboxSpec } from "../sandbox/sandbox.provider.js";
+import { sandboxSpecFor } from "../lifecycle/sandbox-spec.js";
 import { runAgent, type AgentRunResult } from "./agent-runner.js";
 import type { BuildEvidence } from "./evidence.js";
 import { diffManifests, scratchDir, workspace, type FileChange } from "./workspace-tool.js";
@@ -38,6 +39,8 @@ export interface RunHandlerDeps {
   agentTimeoutMs: number;
   /** Called after a commit that wrote outbox jobs. */
   jobsWritten?: () => void;
+  /** The gateway every sandbox is wired to: needed to create a stateless run's own sandbox. */
+  gateway: SandboxSpec["gateway"];
 }
 
 export type RunOutcome = { outcome: "done"; state: string } | { outcome: "skipped"; reason: string };
@@ -67,12 +70,22 @@ export function createRunHandlers(deps: RunHandlerDeps) {
     return agent ? { run, agent } : null;
   }
 
+  /** The run's WPC, its `inherits` resolved as the gateway and preflight resolve it: the newest registry document with that policy_id. */
   async function policyOf(run: RunRow): Promise<Policy> {
     const [row] = await db
       .select({ document: policies.document })
       .from(policies)
       .where(and(eq(policies.tenantId, run.tenantId), eq(policies.hash, run.policyHash)));
-    const normalized = row ? normalizePolicy(row.document) : null;
+    const newestWithPolicyId = async (policyId: string): Promise<unknown> => {
+      const [parent] = await db
+        .select({ document: policies.document })
+        .from(policies)
+        .where(and(eq(policies.tenantId, run.tenantId), sql`${policies.document} ->> 'policy_id' = ${policyId}`))
+        .orderBy(desc(policies.createdAt), desc(policies.hash))
+        .limit(1);
+      return parent?.document;
+    };
+    const normalized = row ? await resolvePolicy(row.document, newestWithPolicyId) : null;
     if (!normalized?.ok) throw new UnrecoverableError("POLICY_NOT_ASSIGNED");
     return normalized.policy;
   }
@@ -103,12 +116,45 @@ export function createRunHandlers(deps: RunHandlerDeps) {
     });
   }
 
+  /**
+   * Where the run executes. Under a WPC that requires statelessness (`metadata.clawea.stateless`) the run
+   * gets a fresh sandbox of its own, named after the run, with an empty workspace and no persistence; its
+   * creation is recorded in the chain (the attestation states statelessness from that record) and it is
+   * destroyed when the run ends. Otherwise the agent's own sandbox (a stateless template's sandbox keeps
+   * nothing across sleep, but runs share it while it is up).
+   */
+  async function sandboxFor(run: RunRow, agent: AgentRow, policy: Policy): Promise<string> {
+    if (!policy.stateless) return agent.sandboxId!;
+    await provider.create({ ...sandboxSpecFor(agent, deps.gateway, run.id), stateless: true });
+    const events = await readRunEvents(db, run.tenantId, run.id);
+    if (!events.some((e) => e.event_type === "sandbox_created")) {
+      await db.transaction((tx) =>
+        appendRunEvent(tx, {
+          tenantId: run.tenantId,
+          runId: run.id,
+          eventType: "sandbox_created",
+          actor: ACTOR,
+          payload: { sandbox_id: run.id, provider: provider.name, stateless: true, required_by: "wpc", policy_hash_b64u: run.policyHash },
+          now: now(),
+        }),
+      );
+    }
+    return run.id;
+  }
+
+  /** Evidence, then the stateless run's own sandbox goes (if it had one). */
+  async function finish(run: RunRow): Promise<void> {
+    await deps.buildEvidence(run);
+    const events = await readRunEvents(db, run.tenantId, run.id);
+    if (events.some((e) => e.event_type === "sandbox_created")) await provider.destroy(run.id);
+  }
+
   async function fail(run: RunRow, reasonCode: string, detail: string, log: Logger): Promise<RunOutcome> {
     log.warn({ reason_code: reasonCode, detail }, "run failed");
     const moved = await db.transaction((tx) =>
       moveRun(tx, { tenantId: run.tenantId, runId: run.id, to: "failed", actor: ACTOR, now: now(), patch: { reasonCode }, detail: { reason_code: reasonCode, detail } }),
     );
-    if (moved) await deps.buildEvidence(moved);
+    if (moved) await finish(moved);
     return { outcome: "done", state: "failed" };
   }
 
@@ -133,19 +179,20 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       if (!cst) return fail(run, "CST_MALFORMED", "the plan CST could not be opened", log);
       if (agent.status !== "running" || !agent.sandboxId) return fail(run, "AGENT_NOT_RUNNING", `the agent is ${agent.status}`, log);
       const policy = await policyOf(run);
+      const sandboxId = await sandboxFor(run, agent, policy);
       const scratch = scratchDir(run.id, "plan");
-      await workspace.prepare(provider, agent.sandboxId, scratch);
-      const result = await runAgent(provider, { sandboxId: agent.sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "plan", cst, timeoutMs: deps.agentTimeoutMs });
+      await workspace.prepare(provider, sandboxId, scratch);
+      const result = await runAgent(provider, { sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "plan", cst, timeoutMs: deps.agentTimeoutMs });
       await recordAgentLines(run, "plan", result);
-      const [before, after] = await Promise.all([workspace.manifest(provider, agent.sandboxId, "."), workspace.manifest(provider, agent.sandboxId, scratch)]);
+      const [before, after] = await Promise.all([workspace.manifest(provider, sandboxId, "."), workspace.manifest(provider, sandboxId, scratch)]);
       const changes = diffManifests(before, after);
       // Outputs are kept content-addressed: the "what changed" view and the export read them.
       for (const change of changes) {
         if (change.change === "deleted") continue;
-        const bytes = await provider.readFile(agent.sandboxId, `${scratch}/${change.path}`);
+        const bytes = await provider.readFile(sandboxId, `${scratch}/${change.path}`);
         await deps.artifacts.put(run.tenantId, bytes, "application/octet-stream");
       }
-      await workspace.cleanup(provider, agent.sandboxId, scratch);
+      await workspace.cleanup(provider, sandboxId, scratch);
       if (result.result?.status !== "completed") {
         return fail(run, result.result?.reason_code ?? "RUN_AGENT_FAILED", result.result?.summary ?? `agent exited ${result.exitCode}: ${result.stderrTail.slice(-300)}`, log);
       }
@@ -234,11 +281,12 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       if (agent.status !== "running" || !agent.sandboxId) return fail(run, "AGENT_NOT_RUNNING", `the agent is ${agent.status}`, log);
 
       const policy = await policyOf(run);
+      const sandboxId = await sandboxFor(run, agent, policy);
       const scratch = scratchDir(run.id, "apply");
-      await workspace.prepare(provider, agent.sandboxId, scratch);
-      const result = await runAgent(provider, { sandboxId: agent.sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "apply", cst, timeoutMs: deps.agentTimeoutMs });
+      await workspace.prepare(provider, sandboxId, scratch);
+      const result = await runAgent(provider, { sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "apply", cst, timeoutMs: deps.agentTimeoutMs });
       await recordAgentLines(run, "apply", result);
-      const [before, after] = await Promise.all([workspace.manifest(provider, agent.sandboxId, "."), workspace.manifest(provider, agent.sandboxId, scratch)]);
+      const [before, after] = await Promise.all([workspace.manifest(provider, sandboxId, "."), workspace.manifest(provider, sandboxId, scratch)]);
       const changes = diffManifests(before, after);
       const allowed: FileChange[] = [];
       const refused: { kind: string; target: string; reason_code: string }[] = [...(((run.refused as never) ?? []) as { kind: string; target: string; reason_code: string }[])];
@@ -254,17 +302,17 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       // A run cancelled while its agent worked applies nothing (its CST was revoked at the gateway too).
       const [current] = await db.select({ state: runs.state }).from(runs).where(and(eq(runs.tenantId, run.tenantId), eq(runs.id, run.id)));
       if (current?.state !== "applying") {
-        await workspace.cleanup(provider, agent.sandboxId, scratch);
+        await workspace.cleanup(provider, sandboxId, scratch);
         return { outcome: "skipped", reason: `run became ${current?.state ?? "missing"} during apply` };
       }
       if (result.result?.status === "completed") {
         // What the run wrote is kept content-addressed before it lands in the workspace.
         for (const change of allowed) {
-          if (change.change !== "deleted") await deps.artifacts.put(run.tenantId, await provider.readFile(agent.sandboxId, `${scratch}/${change.path}`), "application/octet-stream");
+          if (change.change !== "deleted") await deps.artifacts.put(run.tenantId, await provider.readFile(sandboxId, `${scratch}/${change.path}`), "application/octet-stream");
         }
-        await workspace.apply(provider, agent.sandboxId, scratch, allowed);
+        await workspace.apply(provider, sandboxId, scratch, allowed);
       }
-      await workspace.cleanup(provider, agent.sandboxId, scratch);
+      await workspace.cleanup(provider, sandboxId, scratch);
 
       const egress = await db
         .select()
@@ -314,7 +362,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
           detail: { files_applied: allowed.length, files_refused: changes.length - allowed.length },
         }),
       );
-      if (moved) await deps.buildEvidence(moved);
+      if (moved) await finish(moved);
       log.info({ files_applied: allowed.length }, "apply done");
       return { outcome: "done", state: "completed" };
     },
@@ -323,7 +371,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       const loaded = await load(payload);
       if (!loaded) return { outcome: "skipped", reason: "run not found" };
       if (!["denied", "cancelled", "failed", "completed"].includes(loaded.run.state)) return { outcome: "skipped", reason: `run is ${loaded.run.state}` };
-      await deps.buildEvidence(loaded.run);
+      await finish(loaded.run);
       return { outcome: "done", state: loaded.run.state };
     },
   };

@@ -12,13 +12,18 @@
  * for BullMQ to retry with backoff; a non-retryable one, or any fault on the job's last attempt, is
  * recorded on the agent (`failed` + `last_error_code`, pending cleared) and ends the job at once with
  * `UnrecoverableError`.
+ *
+ * `agent.health` (sampling, metering, crash restarts, idle sleep) lives in `lifecycle/agent-health.ts`.
  */
 import { UnrecoverableError } from "bullmq";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { agents, type Db } from "@clawea/db";
 import type { JobPayload } from "@clawea/queue";
 import type { Logger } from "pino";
-import { SandboxError, type SandboxProvider, type SandboxSpec } from "../sandbox/sandbox.provider.js";
+import { createAgentHealthCheck, type HealthEvent } from "../lifecycle/agent-health.js";
+import { classify, PermanentFault, type ReasonCode } from "../lifecycle/faults.js";
+import { sandboxSpecFor } from "../lifecycle/sandbox-spec.js";
+import type { SandboxProvider, SandboxSpec } from "../sandbox/sandbox.provider.js";
 
 export interface LifecycleDeps {
   db: Db;
@@ -26,6 +31,8 @@ export interface LifecycleDeps {
   now: () => Date;
   gateway: SandboxSpec["gateway"];
   logger: Logger;
+  /** Failed sandbox restarts in a row after which the health check fails the agent (default 3). */
+  maxRestartFailures?: number;
 }
 
 /** What the worker knows about the attempt a handler runs in. */
@@ -38,7 +45,8 @@ export interface JobContext {
 }
 
 export type HandlerOutcome =
-  | { outcome: "done"; status: AgentRow["status"] }
+  /** `health`: what a health check did (sampled, restarted, put to sleep...). */
+  | { outcome: "done"; status: AgentRow["status"]; health?: HealthEvent }
   /** The job's action is no longer the agent's pending one (superseded or already done). */
   | { outcome: "superseded" }
   /** Nothing to do: the agent is gone or not in a state the job applies to. */
@@ -48,28 +56,10 @@ export type HandlerOutcome =
 export type AgentJobName = "agent.deploy" | "agent.sleep" | "agent.wake" | "agent.destroy" | "agent.policy_update" | "agent.health";
 export type AgentJobHandlers = { [N in AgentJobName]: (payload: JobPayload<N>, context: JobContext) => Promise<HandlerOutcome> };
 
-/** Reason codes the data plane records on an agent besides the provider's own `SandboxError` codes. */
-export const DATA_PLANE_REASON_CODES = ["SANDBOX_ID_MISSING", "DATA_PLANE_INTERNAL"] as const;
-type ReasonCode = SandboxError["code"] | (typeof DATA_PLANE_REASON_CODES)[number];
-
 type AgentRow = typeof agents.$inferSelect;
 type LifecycleJob = "agent.deploy" | "agent.sleep" | "agent.wake" | "agent.destroy";
 
-/** A fault that no retry can fix, raised inside a handler before touching the provider. */
-class PermanentFault extends Error {
-  override readonly name = "PermanentFault";
-  constructor(readonly code: ReasonCode, message: string) {
-    super(message);
-  }
-}
-
-function classify(error: unknown): { code: ReasonCode; retryable: boolean } {
-  if (error instanceof SandboxError) return { code: error.code, retryable: error.retryable };
-  if (error instanceof PermanentFault) return { code: error.code, retryable: false };
-  return { code: "DATA_PLANE_INTERNAL", retryable: true };
-}
-
-export function createAgentLifecycleHandlers({ db, provider, now, gateway, logger }: LifecycleDeps): AgentJobHandlers {
+export function createAgentLifecycleHandlers({ db, provider, now, gateway, logger, maxRestartFailures = 3 }: LifecycleDeps): AgentJobHandlers {
   async function load(tenantId: string, agentId: string): Promise<AgentRow | undefined> {
     const rows = await db
       .select()
@@ -145,16 +135,7 @@ export function createAgentLifecycleHandlers({ db, provider, now, gateway, logge
 
   return {
     "agent.deploy": lifecycle("agent.deploy", async (row) => {
-      const info = await provider.create({
-        id: row.id,
-        tenantId: row.tenantId,
-        runtime: row.runtime === "openclaw" ? "openclaw" : "reference",
-        cpuMillis: row.cpuMillis,
-        memoryMb: row.memoryMb,
-        diskMb: row.diskMb,
-        stateless: row.stateless,
-        gateway,
-      });
+      const info = await provider.create(sandboxSpecFor(row, gateway));
       return { status: "running", sandboxId: info.id, lastActiveAt: now() };
     }),
 
@@ -195,35 +176,6 @@ export function createAgentLifecycleHandlers({ db, provider, now, gateway, logge
       return { outcome: "done", status: row.status };
     },
 
-    /** Samples a running agent's sandbox; a sandbox that vanished under a running agent fails the agent. */
-    async "agent.health"(payload, context) {
-      const log = logger.child({ job: "agent.health", job_id: context.jobId, agent_id: payload.agent_id, action_id: payload.action_id });
-      const row = await load(payload.tenant_id, payload.agent_id);
-      if (!row || row.status !== "running" || !row.sandboxId || row.pendingActionId !== null) {
-        return { outcome: "skipped", reason: row ? `agent is ${row.status}${row.pendingAction ? ` with ${row.pendingAction} pending` : ""}` : "agent not found" };
-      }
-      const stillRunning = and(
-        eq(agents.tenantId, row.tenantId),
-        eq(agents.id, row.id),
-        eq(agents.status, "running"),
-        eq(agents.sandboxId, row.sandboxId),
-        isNull(agents.pendingActionId),
-      );
-      try {
-        const stats = await provider.stats(row.sandboxId);
-        await db
-          .update(agents)
-          .set({ cpuUsageMillis: stats.cpuMillisUsed, memoryUsageMb: stats.memoryBytes / (1024 * 1024), lastActiveAt: now(), updatedAt: now() })
-          .where(stillRunning);
-        return { outcome: "done", status: "running" };
-      } catch (error) {
-        const { code, retryable } = classify(error);
-        if (retryable && !context.finalAttempt) throw error;
-        const failed = await db.update(agents).set({ status: "failed", lastErrorCode: code, updatedAt: now() }).where(stillRunning).returning({ id: agents.id });
-        if (failed.length === 0) return { outcome: "superseded" };
-        log.error({ err: error, reason_code: code }, "health check failed the agent");
-        throw new UnrecoverableError(code);
-      }
-    },
+    "agent.health": createAgentHealthCheck({ db, provider, now, gateway, logger, maxRestartFailures }),
   };
 }

@@ -17,15 +17,25 @@ export class MemorySandboxProvider implements SandboxProvider {
   readonly name = "memory";
   readonly sandboxes = new Map<string, { spec: SandboxSpec; state: SandboxInfo["state"] }>();
   readonly calls: Array<{ op: Op; id: string }> = [];
+  /** What `stats` reports per sandbox (cumulative CPU, like a cgroup counter); 1234 ms and 64 MiB when unset. */
+  readonly usage = new Map<string, { cpuMillisUsed: number; memoryBytes: number }>();
   private readonly faults: Array<{ op: Op; error: Error }> = [];
+  private readonly hooks: Array<{ op: Op; run: () => Promise<void> }> = [];
 
   /** The next call of `op` throws `error` (queued: several faults fire in order). */
   failNext(op: Op, error: Error): void {
     this.faults.push({ op, error });
   }
 
-  private enter(op: Op, id: string): void {
+  /** Runs `run` when the next call of `op` starts, before it acts: a request landing mid-job. */
+  beforeNext(op: Op, run: () => Promise<void>): void {
+    this.hooks.push({ op, run });
+  }
+
+  private async enter(op: Op, id: string): Promise<void> {
     this.calls.push({ op, id });
+    const hook = this.hooks.findIndex((entry) => entry.op === op);
+    if (hook >= 0) await this.hooks.splice(hook, 1)[0]!.run();
     const index = this.faults.findIndex((fault) => fault.op === op);
     if (index >= 0) throw this.faults.splice(index, 1)[0]!.error;
   }
@@ -37,7 +47,7 @@ export class MemorySandboxProvider implements SandboxProvider {
   }
 
   async create(spec: SandboxSpec): Promise<SandboxInfo> {
-    this.enter("create", spec.id);
+    await this.enter("create", spec.id);
     const existing = this.sandboxes.get(spec.id);
     if (!existing || existing.state === "destroyed") this.sandboxes.set(spec.id, { spec, state: "running" });
     return { id: spec.id, provider: this.name, state: this.get(spec.id).state };
@@ -52,22 +62,22 @@ export class MemorySandboxProvider implements SandboxProvider {
     notImplemented();
   }
   async stop(id: string): Promise<void> {
-    this.enter("stop", id);
+    await this.enter("stop", id);
     this.get(id).state = "stopped";
   }
   async start(id: string): Promise<void> {
-    this.enter("start", id);
+    await this.enter("start", id);
     this.get(id).state = "running";
   }
   async destroy(id: string): Promise<void> {
-    this.enter("destroy", id);
+    await this.enter("destroy", id);
     const sandbox = this.sandboxes.get(id);
     if (sandbox) sandbox.state = "destroyed";
   }
   async stats(id: string): Promise<SandboxStats> {
-    this.enter("stats", id);
+    await this.enter("stats", id);
     this.get(id);
-    return { cpuMillisUsed: 1234, memoryBytes: 64 * 1024 * 1024, at: "2026-11-25T10:00:00.000Z" };
+    return { ...(this.usage.get(id) ?? { cpuMillisUsed: 1234, memoryBytes: 64 * 1024 * 1024 }), at: "2026-11-25T10:00:00.000Z" };
   }
 }
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { agents } from "@clawea/db";
+import { and, eq } from "drizzle-orm";
+import { agents, policies } from "@clawea/db";
+import { hashJcsB64u } from "@clawea/protocol";
 import { defaultPolicy, startTestGateway, type TestGateway } from "../gateway.test-support.js";
 import { revokeCst, warmRevocations } from "@clawea/runs";
+import { createRunAuthenticator } from "./run-context.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -59,5 +61,83 @@ describe("run authentication", () => {
     const bare = await gw.addAgent(defaultPolicy());
     await gw.database.db.update(agents).set({ policyHash: null }).where(eq(agents.id, bare.agentId));
     expect(await gw.authenticator.authenticate(await gw.token({ agent: bare }))).toMatchObject({ ok: false, reasonCode: "POLICY_NOT_ASSIGNED" });
+  });
+});
+
+describe("the agent's WPC and the parents it inherits", () => {
+  const ISSUER = "did:key:z6MkneMkZqwqRiU5mJzSG3kDwzt9P8C59N4NGTfBLfSGE7c7";
+  const child = {
+    policy_version: "2",
+    policy_id: "team",
+    issuer_did: ISSUER,
+    inherits: "org",
+    statements: [{ sid: "team-egress", effect: "Allow", actions: ["side_effect:network_egress"], resources: ["**"] }],
+    metadata: { clawea: { budget: { max_tokens_per_run: 10, max_cost_minor_per_run: 10 } } },
+  };
+  const org = (denied: string) => ({
+    policy_version: "2",
+    policy_id: "org",
+    issuer_did: ISSUER,
+    statements: [
+      { sid: "org-egress", effect: "Allow", actions: ["side_effect:network_egress"], resources: ["**"] },
+      { sid: "org-deny", effect: "Deny", actions: ["side_effect:network_egress"], resources: [denied] },
+    ],
+  });
+
+  /** An authenticator on the test gateway's database whose clock the test moves. */
+  function withClock() {
+    const clock = { ms: Date.now() };
+    const authenticator = createRunAuthenticator({
+      db: gw.database.db,
+      redis: gw.redis,
+      trustedIssuers: [gw.controlPlane.did],
+      now: () => new Date(clock.ms),
+      agentCacheMs: 0,
+      inheritedPolicyCacheMs: 1_000,
+    });
+    return { clock, authenticator };
+  }
+
+  async function register(tenantId: string, document: Record<string, unknown>): Promise<string> {
+    const hash = hashJcsB64u(document);
+    await gw.database.db.insert(policies).values({ tenantId, hash, policyVersion: "2", document });
+    return hash;
+  }
+
+  it("resolves parents from the tenant's registry (the newest document with the policy_id), re-read after a short TTL", async () => {
+    const { clock, authenticator } = withClock();
+    const agent = await gw.addAgent(child);
+    const token = await gw.token({ agent });
+    const parentHash = async () => {
+      const result = await authenticator.authenticate(token);
+      return result.ok ? result.run.policy.layers.map((l) => l.policy_hash_b64u) : result.reasonCode;
+    };
+
+    // Registered before its parent: unusable, and not cached for ever.
+    expect(await parentHash()).toBe("POLICY_NOT_ASSIGNED");
+    const first = await register(agent.tenantId, org("a.example"));
+    expect(await parentHash()).toBe("POLICY_NOT_ASSIGNED");
+    clock.ms += 1_001;
+    expect(await parentHash()).toEqual([agent.policyHash, first]);
+
+    // A newer document takes over the policy_id: enforced once the cached resolution expires.
+    const second = await register(agent.tenantId, org("b.example"));
+    expect(await parentHash()).toEqual([agent.policyHash, first]);
+    clock.ms += 1_001;
+    expect(await parentHash()).toEqual([agent.policyHash, second]);
+
+    // Another tenant's documents are never parents: this tenant has no "org".
+    const elsewhere = await gw.addAgent(child);
+    expect(await authenticator.authenticate(await gw.token({ agent: elsewhere }))).toMatchObject({ ok: false, reasonCode: "POLICY_NOT_ASSIGNED" });
+  });
+
+  it("keeps a policy that inherits nothing for good: its hash fixes it", async () => {
+    const { clock, authenticator } = withClock();
+    const agent = await gw.addAgent(defaultPolicy());
+    const token = await gw.token({ agent });
+    expect(await authenticator.authenticate(token)).toMatchObject({ ok: true });
+    await gw.database.db.delete(policies).where(and(eq(policies.tenantId, agent.tenantId), eq(policies.hash, agent.policyHash)));
+    clock.ms += 3_600_000;
+    expect(await authenticator.authenticate(await gw.token({ agent, issuedSecondsAgo: -3_600 }))).toMatchObject({ ok: true });
   });
 });

@@ -1,14 +1,15 @@
 /**
  * Who is calling the gateway: a run, proved by its CST. Every request (model call or egress) is
  * authenticated here: the token's signature, issuer, audience, expiry and revocation (policy package),
- * then the agent it names (tenant + DID) and the WPC in force on that agent now. Policy changes take
- * effect on the live agent within the agent cache's lifetime; policies themselves are immutable.
+ * then the agent it names (tenant + DID) and the WPC in force on that agent now, with the parents it
+ * inherits resolved from the tenant's registry as preflight resolves them. Policy changes take effect on
+ * the live agent within the agent cache's lifetime, and a newer parent within the inherited-policy cache's.
  */
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { agents, policies, type Db } from "@clawea/db";
 import type { ReasonCode } from "@clawea/protocol";
-import { normalizePolicy, verifyCst, type CstClaims, type CstVerification, type Policy, type RunPhase } from "@clawea/policy";
+import { inheritsOf, resolvePolicy, verifyCst, type CstClaims, type CstVerification, type NormalizeResult, type Policy, type RunPhase } from "@clawea/policy";
 import { isRevoked } from "@clawea/runs";
 
 export const GATEWAY_AUDIENCE = "clawea-gateway";
@@ -37,6 +38,8 @@ export interface RunAuthenticatorDeps {
   now: () => Date;
   /** How long an agent's row (status, policy hash) is reused; a policy assignment shows within this. */
   agentCacheMs?: number;
+  /** How long a policy that inherits is reused; a newer parent shows within this. */
+  inheritedPolicyCacheMs?: number;
 }
 
 interface AgentEntry {
@@ -44,10 +47,18 @@ interface AgentEntry {
   agent: { id: string; templateId: string; status: string; policyHash: string | null } | null;
 }
 
+interface PolicyEntry {
+  /** Infinity for a document that inherits nothing: it is immutable under its hash. */
+  expiresAtMs: number;
+  /** null when the hash is not in the tenant's registry. */
+  result: NormalizeResult | null;
+}
+
 export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
   const agentCache = new Map<string, AgentEntry>();
-  const policyCache = new Map<string, Policy | null>();
+  const policyCache = new Map<string, PolicyEntry>();
   const agentCacheMs = deps.agentCacheMs ?? 1_000;
+  const inheritedPolicyCacheMs = deps.inheritedPolicyCacheMs ?? 1_000;
 
   async function agentOf(tenantId: string, did: string, nowMs: number): Promise<AgentEntry["agent"]> {
     const cacheKey = `${tenantId} ${did}`;
@@ -63,18 +74,38 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
     return row ?? null;
   }
 
-  /** Policies are content-addressed and immutable: a hash, once loaded, never needs loading again. */
-  async function policyOf(tenantId: string, hash: string): Promise<Policy | null> {
+  /** What an `inherits` naming `policyId` resolves to: the newest document of the tenant's registry with that id (as preflight reads it). */
+  async function newestWithPolicyId(tenantId: string, policyId: string): Promise<unknown> {
+    const [row] = await deps.db
+      .select({ document: policies.document })
+      .from(policies)
+      .where(and(eq(policies.tenantId, tenantId), sql`${policies.document} ->> 'policy_id' = ${policyId}`))
+      .orderBy(desc(policies.createdAt), desc(policies.hash))
+      .limit(1);
+    return row?.document;
+  }
+
+  /**
+   * A registered document is immutable under its hash, so a policy that inherits nothing is loaded once and
+   * kept. A policy that inherits is not fixed by its hash: its parents are the newest registry documents
+   * with the policy_ids it names, and registering a newer one changes them. Kept for ever, it would go on
+   * enforcing a superseded parent (or, registered before its parent, deny everything for ever) while
+   * preflight already decides under the new one; so it, and a hash the registry does not hold, is re-read
+   * after `inheritedPolicyCacheMs`, much as the agent's row is.
+   */
+  async function policyOf(tenantId: string, hash: string, nowMs: number): Promise<NormalizeResult | null> {
     const cacheKey = `${tenantId} ${hash}`;
-    if (policyCache.has(cacheKey)) return policyCache.get(cacheKey) ?? null;
+    const cached = policyCache.get(cacheKey);
+    if (cached && nowMs < cached.expiresAtMs) return cached.result;
     const [row] = await deps.db
       .select({ document: policies.document })
       .from(policies)
       .where(and(eq(policies.tenantId, tenantId), eq(policies.hash, hash)));
-    const normalized = row ? normalizePolicy(row.document) : null;
-    const policy = normalized?.ok ? normalized.policy : null;
-    policyCache.set(cacheKey, policy);
-    return policy;
+    const result = row ? await resolvePolicy(row.document, (policyId) => newestWithPolicyId(tenantId, policyId)) : null;
+    const immutable = row !== undefined && inheritsOf(row.document) === null;
+    if (policyCache.size > 10_000) policyCache.clear();
+    policyCache.set(cacheKey, { expiresAtMs: immutable ? Infinity : nowMs + inheritedPolicyCacheMs, result });
+    return result;
   }
 
   /**
@@ -120,8 +151,10 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
       if (!agent) return { ok: false, reasonCode: "CST_BINDING_MISMATCH", detail: "the token names no agent of its tenant" };
       if (agent.status !== "running") return { ok: false, reasonCode: "AGENT_NOT_RUNNING", detail: `the agent is ${agent.status}` };
       if (!agent.policyHash) return { ok: false, reasonCode: "POLICY_NOT_ASSIGNED", detail: "the agent has no WPC: everything is denied" };
-      const policy = await policyOf(binding.tenant_id, agent.policyHash);
-      if (!policy) return { ok: false, reasonCode: "POLICY_NOT_ASSIGNED", detail: "the agent's WPC cannot be loaded" };
+      const loaded = await policyOf(binding.tenant_id, agent.policyHash, now.getTime());
+      if (!loaded) return { ok: false, reasonCode: "POLICY_NOT_ASSIGNED", detail: "the agent's WPC is not in the tenant's registry" };
+      if (!loaded.ok) return { ok: false, reasonCode: "POLICY_NOT_ASSIGNED", detail: `the agent's WPC cannot be used: ${loaded.reason_code}` };
+      const { policy } = loaded;
       return {
         ok: true,
         run: {

@@ -37,6 +37,11 @@ function prepareHealth(db: Db) {
       memoryUsageMb: agents.memoryUsageMb,
       sandboxId: agents.sandboxId,
       lastErrorCode: agents.lastErrorCode,
+      restartCount: agents.restartCount,
+      failureCount: agents.failureCount,
+      lastRestartAt: agents.lastRestartAt,
+      lastFailureAt: agents.lastFailureAt,
+      lastFailureCode: agents.lastFailureCode,
       updatedAt: agents.updatedAt,
     })
     .from(agents)

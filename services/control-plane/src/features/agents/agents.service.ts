@@ -168,6 +168,11 @@ export function createAgentsService({ db, keyring, jobsWritten, now }: AgentsDep
         memory_usage_mb: row.memoryUsageMb,
         sandbox_id: row.sandboxId,
         last_error_code: row.lastErrorCode,
+        restart_count: row.restartCount,
+        failure_count: row.failureCount,
+        last_restart_at: row.lastRestartAt?.toISOString() ?? null,
+        last_failure_at: row.lastFailureAt?.toISOString() ?? null,
+        last_failure_code: row.lastFailureCode,
         updated_at: row.updatedAt.toISOString(),
       };
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SealError, sealBinding, unseal } from "@clawea/db";
+import { eq } from "drizzle-orm";
+import { agents, SealError, sealBinding, unseal } from "@clawea/db";
 import { isDidKey, keyPairFromSeed } from "@clawea/protocol";
 import { jobIdFor } from "@clawea/queue";
 import { unwrap, type ClaweaClient } from "@clawea/sdk";
@@ -315,6 +316,9 @@ describe("reading agents", () => {
       memory_usage_mb: null,
       sandbox_id: null,
       last_error_code: null,
+      restart_count: 0,
+      failure_count: 0,
+      last_restart_at: null,
     });
     await reportFromDataPlane(platform, agent.id, "failed", { sandboxId: "sbx-1", cpu: 120.5, memory: 300, errorCode: "SANDBOX_OOM" });
     expect(unwrap(await admin.GET("/v1/agents/{agent_id}/health", at(agent.id)))).toMatchObject({
@@ -325,6 +329,17 @@ describe("reading agents", () => {
       memory_usage_mb: 300,
       sandbox_id: "sbx-1",
       last_error_code: "SANDBOX_OOM",
+    });
+    // Crash restarts as the data plane's health check counts them.
+    await platform.database.db
+      .update(agents)
+      .set({ restartCount: 2, failureCount: 3, lastRestartAt: new Date("2026-11-25T10:00:00Z"), lastFailureCode: "SANDBOX_NOT_FOUND" })
+      .where(eq(agents.id, agent.id));
+    expect(unwrap(await admin.GET("/v1/agents/{agent_id}/health", at(agent.id)))).toMatchObject({
+      restart_count: 2,
+      failure_count: 3,
+      last_restart_at: "2026-11-25T10:00:00.000Z",
+      last_failure_code: "SANDBOX_NOT_FOUND",
     });
     expect(await reason(admin.GET("/v1/agents/{agent_id}", at("agt_0123456789abcdef0123456789abcdef")).then(unwrap))).toBe("404 NOT_FOUND");
     expect(await reason(admin.GET("/v1/agents/{agent_id}/health", at("agt_0123456789abcdef0123456789abcdef")).then(unwrap))).toBe("404 NOT_FOUND");

@@ -8,7 +8,7 @@
  */
 import { createGzip } from "node:zlib";
 import tar from "tar-stream";
-import { artifactFile, canonicalize, signExportBundle, utf8, type ExportBundle, type KeyPair } from "@clawea/protocol";
+import { canonicalize, exportArchiveFiles, signExportBundle, utf8, type ExportBundle, type KeyPair } from "@clawea/protocol";
 
 export interface ExportInputs {
   runId: string;
@@ -34,25 +34,6 @@ export function exportBundleBytes(bundle: ExportBundle): Uint8Array {
   return utf8(canonicalize(bundle as never));
 }
 
-/** Every file of the export: the bundle itself, each manifest entry's artifact, and the metadata's parts. */
-export function exportFiles(bundle: ExportBundle): { path: string; bytes: Uint8Array }[] {
-  const files: { path: string; bytes: Uint8Array }[] = [{ path: "export_bundle.json", bytes: exportBundleBytes(bundle) }];
-  files.push({ path: "artifacts/proof_bundle_envelope.json", bytes: artifactFile(bundle.artifacts.proof_bundle_envelope) });
-  (bundle.artifacts.execution_attestation_envelopes ?? []).forEach((artifact, i) =>
-    files.push({ path: `artifacts/execution_attestation_envelopes/${i}.json`, bytes: artifactFile(artifact) }),
-  );
-  const metadata = (bundle.metadata ?? {}) as Record<string, unknown>;
-  ((metadata["human_approval_receipt_envelopes"] as unknown[] | undefined) ?? []).forEach((receipt, i) =>
-    files.push({ path: `approvals/human_approval_receipt_${i}.json`, bytes: artifactFile(receipt) }),
-  );
-  ((metadata["log_inclusion_proofs"] as unknown[] | undefined) ?? []).forEach((proof, i) =>
-    files.push({ path: `log/inclusion_proof_${i}.json`, bytes: artifactFile(proof) }),
-  );
-  if (metadata["urm"] !== undefined) files.push({ path: "urm.json", bytes: artifactFile(metadata["urm"]) });
-  if (metadata["wpc"] !== undefined) files.push({ path: "wpc.json", bytes: artifactFile(metadata["wpc"]) });
-  return files;
-}
-
 /** The `.tar.gz` form: fixed mtime and modes, so the same bundle gives the same archive. */
 export async function exportTarGz(bundle: ExportBundle): Promise<Buffer> {
   const pack = tar.pack();
@@ -66,7 +47,7 @@ export async function exportTarGz(bundle: ExportBundle): Promise<Buffer> {
     pack.on("error", reject);
   });
   pack.pipe(gzip);
-  for (const file of exportFiles(bundle)) {
+  for (const file of exportArchiveFiles(bundle)) {
     pack.entry({ name: file.path, size: file.bytes.length, mode: 0o644, mtime, uid: 0, gid: 0, uname: "clawea", gname: "clawea" }, Buffer.from(file.bytes));
   }
   pack.finalize();

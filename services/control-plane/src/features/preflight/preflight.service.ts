@@ -4,7 +4,7 @@
  */
 import type { Static } from "@sinclair/typebox";
 import type { Db } from "@clawea/db";
-import { normalizePolicy, type NormalizeResult } from "@clawea/policy";
+import { inheritsOf, resolvePolicy, type NormalizeResult } from "@clawea/policy";
 import { isRfc3339 } from "@clawea/protocol";
 import { ApiError } from "../../http/problem.js";
 import { decideScope, intentsOf, type Report, type ScopeError } from "./preflight.domain.js";
@@ -16,14 +16,7 @@ export interface PreflightDeps {
   now: () => Date;
 }
 
-/** normalizePolicy stops at 8 parents; one more lets it say so itself. */
-const MAX_PARENTS = 9;
 const CACHE_LIMIT = 10_000;
-
-function inheritsOf(document: unknown): string | null {
-  const inherits = typeof document === "object" && document !== null ? (document as Record<string, unknown>)["inherits"] : undefined;
-  return typeof inherits === "string" ? inherits : null;
-}
 
 function scopeInvalid(errors: ScopeError[]): ApiError {
   const first = errors[0]!;
@@ -36,19 +29,14 @@ export function createPreflightService({ db, now }: PreflightDeps) {
   /**
    * Registered documents are immutable under their hash, so a normalised policy is kept per (tenant, hash)
    * and the hot path reads no database. Not for a policy with parents: `inherits` names a policy_id, and
-   * a newer document may take that id over.
+   * a newer document may take that id over; preflight answers for the registry as it is now. (The gateway,
+   * on its hot path, keeps one for a second.)
    */
   const normalized = new Map<string, NormalizeResult>();
 
-  async function withParents(tenantId: string, document: unknown): Promise<NormalizeResult> {
-    const parents = new Map<string, unknown>();
-    for (let id = inheritsOf(document); id !== null && !parents.has(id) && parents.size < MAX_PARENTS; ) {
-      const parent = await preflightRepo.documentByPolicyId(db, tenantId, id);
-      if (parent === undefined) break;
-      parents.set(id, parent);
-      id = inheritsOf(parent);
-    }
-    return normalizePolicy(document, { resolveParent: (id) => parents.get(id) });
+  /** Parents resolved by the policy package's one rule, from this tenant's registry (newest by policy_id). */
+  function withParents(tenantId: string, document: unknown): Promise<NormalizeResult> {
+    return resolvePolicy(document, (policyId) => preflightRepo.documentByPolicyId(db, tenantId, policyId));
   }
 
   async function registered(tenantId: string, hash: string): Promise<NormalizeResult> {

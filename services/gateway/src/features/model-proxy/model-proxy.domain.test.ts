@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  estimateTokens,
   readModelRequest,
   resolveModel,
   SseUsageTap,
@@ -58,6 +59,42 @@ describe("model routes", () => {
     });
     expect(upstreamHeaders(incoming, "anthropic", "sk-2")).toMatchObject({ "x-api-key": "sk-2", "anthropic-version": "2023-06-01" });
     expect(upstreamHeaders(incoming, "anthropic", "sk-2")["authorization"]).toBeUndefined();
+  });
+});
+
+describe("estimated tokens: output cap + ceil(prompt characters / 4)", () => {
+  const hi = [{ role: "user", content: "hi" }];
+  it.each<[string, Record<string, unknown>, number]>([
+    ["a chat prompt without a cap", { model: "m", messages: hi }, 1],
+    ["max_tokens", { model: "m", max_tokens: 100, messages: hi }, 101],
+    ["max_completion_tokens", { model: "m", max_completion_tokens: 50, messages: hi }, 51],
+    ["the largest of several caps", { model: "m", max_tokens: 10, max_completion_tokens: 70, messages: hi }, 71],
+    ["max_output_tokens and a string input (responses)", { model: "m", max_output_tokens: 20, input: "abcdefgh" }, 22],
+    ["instructions and input items (responses)", { model: "m", instructions: "abcd", input: [{ role: "user", content: [{ type: "input_text", text: "abcd" }] }] }, 2],
+    ["a system string and content blocks (anthropic)", { model: "m", max_tokens: 16, system: "abcd", messages: [{ role: "user", content: [{ type: "text", text: "abcdefgh" }] }] }, 19],
+    ["system blocks (anthropic)", { model: "m", system: [{ type: "text", text: "abcdefg" }], messages: [] }, 2],
+    ["text parts, tool call arguments and tool results", {
+      model: "m",
+      messages: [
+        { role: "user", content: [{ type: "text", text: "abcd" }, { type: "image_url", image_url: { url: `data:image/png;base64,${"A".repeat(4000)}` } }] },
+        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }] },
+        { role: "tool", tool_call_id: "c1", content: "abcd" },
+      ],
+      tools: [{ type: "function", function: { name: "lookup", description: "not counted", parameters: { type: "object" } } }],
+    }, 5],
+    ["roles and images are not text", { model: "m", messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", data: "A".repeat(4000) } }] }] }, 0],
+    ["no prompt", { model: "m" }, 0],
+    ["caps that are not non-negative integers are ignored", { model: "m", max_tokens: -5, max_completion_tokens: 2.5, max_output_tokens: "9", messages: hi }, 1],
+    ["an absurd cap is clamped to a safe integer", { model: "m", max_tokens: 1e300, messages: hi }, Number.MAX_SAFE_INTEGER],
+  ])("%s", (_name, body, expected) => {
+    expect(estimateTokens(body)).toBe(expected);
+  });
+
+  it("counts UTF-16 code units and survives a deeply nested prompt", () => {
+    expect(estimateTokens({ messages: [{ content: "€€€€😀" }] })).toBe(2);
+    let deep: unknown = "abcd";
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(estimateTokens({ messages: [{ content: deep }] })).toBe(1);
   });
 });
 

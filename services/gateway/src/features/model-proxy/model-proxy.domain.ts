@@ -64,6 +64,54 @@ export function readModelRequest(body: unknown): Resolution<ModelRequest> {
   return { ok: true, value: { body, model, stream: stream === true } };
 }
 
+const OUTPUT_CAPS = ["max_tokens", "max_completion_tokens", "max_output_tokens"] as const;
+// Members whose strings are prompt text, wherever they sit inside the prompt.
+const TEXT_MEMBERS = new Set(["content", "text", "arguments"]);
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * The tokens a call may use, worked out before it is sent, so that the budget check refuses a call that
+ * would overrun the run's budget (the decision's `estimated_tokens`; pass preflight the same number):
+ *
+ *     estimated_tokens = output cap + ceil(prompt characters / 4)
+ *
+ * - **output cap**: the largest of `max_tokens`, `max_completion_tokens` and `max_output_tokens` the body
+ *   states as a non-negative integer; 0 when it states none (the provider's default is unknown here).
+ * - **prompt characters**: the length, in UTF-16 code units, of the prompt's text: `system`,
+ *   `instructions` and `input` when they are strings, and every string under a `content`, `text` or
+ *   `arguments` member anywhere inside `system`, `messages` and `input` (plain string parts included).
+ *   Roles, images, files and tool schemas are not counted.
+ *
+ * Four characters a token is the usual rough rate for English text; the cap is what the provider may
+ * bill at most for output. It is an estimate, not a bound: the answer's reported usage is what is metered.
+ */
+export function estimateTokens(body: Readonly<Record<string, unknown>>): number {
+  let cap = 0;
+  for (const member of OUTPUT_CAPS) {
+    const value = body[member];
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0) cap = Math.max(cap, value);
+  }
+  let chars = 0;
+  // Iterative, so that a deeply nested body cannot exhaust the stack.
+  const pending: [unknown, boolean][] = [
+    [body["system"], true],
+    [body["instructions"], true],
+    [body["messages"], false],
+    [body["input"], true],
+  ];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, isText] = next;
+    if (typeof value === "string") {
+      if (isText) chars += value.length;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push([item, isText]);
+    } else if (isPlainObject(value)) {
+      for (const [key, member] of Object.entries(value)) pending.push([member, TEXT_MEMBERS.has(key)]);
+    }
+  }
+  return Math.min(cap + Math.ceil(chars / CHARS_PER_TOKEN), Number.MAX_SAFE_INTEGER);
+}
+
 /**
  * The body sent upstream: the caller's, member order kept, with `model` renamed to the provider's own
  * name. A streamed chat completion always asks for usage in its last chunk: budgets and metering

@@ -3,8 +3,9 @@
  * upstream, and the two forms a caller gets them in: a response header and an SSE comment trailer.
  */
 import { randomUUID } from "node:crypto";
-import { b64uEncode, signEnvelope, utf8, type KeyPair, type ReasonCode, type SignedEnvelope } from "@clawea/protocol";
-import type { GatewayReceiptPayload } from "@clawea/schema";
+import type { ModelIdentityTier } from "@clawea/policy";
+import { b64uEncode, hashJcsB64u, signEnvelope, utf8, type KeyPair, type ReasonCode, type SignedEnvelope } from "@clawea/protocol";
+import type { GatewayReceiptPayload, ModelIdentity } from "@clawea/schema";
 import type { RunContext } from "../../auth/run-context.js";
 import { MAX_RECEIPT_TOKENS, type ModelApi, type TokenUsage } from "./model-proxy.domain.js";
 
@@ -32,6 +33,8 @@ export interface ReceiptFacts {
   run: RunContext;
   provider: string;
   model: string;
+  /** The tier the provider's route vouches for, which the policy decided with; null when it states none. */
+  modelIdentityTier: ModelIdentityTier | null;
   api: ModelApi;
   stream: boolean;
   requestHash: string;
@@ -69,6 +72,13 @@ export function signReceipt(facts: ReceiptFacts, gatewayId: string, signer: KeyP
     agent_did: facts.run.agentDid,
     run_phase: facts.run.phase,
   };
+  if (facts.modelIdentityTier !== null) {
+    // poh/model_identity.v1 without artifacts: the operator's claim, not evidence. A verifier that wants
+    // evidence for a tier above closed_opaque will not find it here, and should not.
+    const identity: ModelIdentity = { model_identity_version: "1", tier: facts.modelIdentityTier, model: { provider: facts.provider, name: facts.model } };
+    metadata["model_identity"] = identity;
+    metadata["model_identity_hash_b64u"] = hashJcsB64u(identity);
+  }
   if (facts.reasonCode !== null) metadata["reason_code"] = facts.reasonCode;
   if (facts.upstreamStatus !== null) metadata["upstream_status"] = facts.upstreamStatus;
   const payload: GatewayReceiptPayload = {

@@ -11,12 +11,13 @@ import type { FastifyBaseLogger, FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import type { Dispatcher } from "undici";
 import type { Db, Keyring } from "@clawea/db";
-import { decide } from "@clawea/policy";
+import { decide, type PolicyRequest } from "@clawea/policy";
 import { REASON_CODES, sha256B64u, type KeyPair, type ReasonCode } from "@clawea/protocol";
 import type { ProviderRoute } from "../../config.js";
 import type { RunContext } from "../../auth/run-context.js";
 import { errorBody, GatewayError } from "../../http/errors.js";
 import {
+  estimateTokens,
   MODEL_APIS,
   readModelRequest,
   resolveModel,
@@ -110,6 +111,20 @@ interface Outcome {
   replay?: { body: Buffer | null; contentType: string };
 }
 
+/**
+ * A model call as the policy sees it, with what preflight's scope states for it: the tier the provider's
+ * route vouches for (none: unknown) and, for a call about to be sent, the estimate of `estimateTokens`.
+ */
+function modelCallRequest(provider: string, model: string, route: ProviderRoute, estimatedTokens?: number): PolicyRequest {
+  return {
+    type: "model_call",
+    provider,
+    model,
+    ...(estimatedTokens !== undefined ? { estimated_tokens: estimatedTokens } : {}),
+    ...(route.model_identity_tier !== undefined ? { model_identity_tier: route.model_identity_tier } : {}),
+  };
+}
+
 function header(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -172,6 +187,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         run,
         provider: call.target.provider,
         model: call.target.model,
+        modelIdentityTier: call.target.route.model_identity_tier ?? null,
         api: call.input.api,
         stream: call.request.stream,
         requestHash: call.requestHash,
@@ -436,7 +452,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       const target = resolved.value;
       const decision = decide(
         run.policy,
-        { type: "model_call", provider: target.provider, model: target.model },
+        modelCallRequest(target.provider, target.model, target.route, estimateTokens(parsed.value.body)),
         { phase: run.phase, now: deps.now().toISOString(), usage: await meter.usedBy(run.tenantId, run.runId), agent_did: run.agentDid },
       );
       if (decision.effect === "deny") throw new GatewayError(decision.reason_code, decision.detail, { statement_ids: decision.statement_ids });
@@ -522,7 +538,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
             if (providerKey === null) return [];
             const ids = await upstreamModelIds(run.tenantId, provider, route, providerKey);
             return ids
-              .filter((model) => decide(run.policy, { type: "model_call", provider, model }, { phase: run.phase, now, usage: { tokens_used: 0, cost_used_minor: 0 }, agent_did: run.agentDid }).effect === "allow")
+              .filter((model) => decide(run.policy, modelCallRequest(provider, model, route), { phase: run.phase, now, usage: { tokens_used: 0, cost_used_minor: 0 }, agent_did: run.agentDid }).effect === "allow")
               .map((model) => ({ provider, id: `${provider}/${model}` }));
           } catch {
             return [];

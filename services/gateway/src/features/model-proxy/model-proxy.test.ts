@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FastifyBaseLogger } from "fastify";
 import { and, eq } from "drizzle-orm";
 import { gatewayReceipts, seal, sealBinding, secrets, usageEvents } from "@clawea/db";
-import { b64uDecode, nextEvent, sha256B64u, signEnvelope, type ChainEvent, type SignedEnvelope } from "@clawea/protocol";
+import { b64uDecode, hashJcsB64u, nextEvent, sha256B64u, signEnvelope, type ChainEvent, type SignedEnvelope } from "@clawea/protocol";
 import { validate } from "@clawea/schema";
 import { validateUpstream } from "@clawea/testkit";
 import { verifyProofBundle } from "@clawea/verify";
 import { buildGatewayApp, type GatewayApp } from "../../app.js";
 import { revokeCst } from "@clawea/runs";
+import type { ProviderRoute } from "../../config.js";
 import { defaultPolicy, startTestGateway, type TestAgent, type TestGateway } from "../../gateway.test-support.js";
 import { signReceipt } from "./model-proxy.receipt.js";
 import { createCallWriter } from "./model-proxy.writer.js";
@@ -16,12 +17,12 @@ import { startScriptedUpstream, type ScriptedUpstream } from "./scripted-upstrea
 
 type Receipt = SignedEnvelope<Record<string, unknown> & { binding: Record<string, unknown>; metadata: Record<string, unknown> }>;
 
-const KEYS = { openai: "sk-test-openai-4f1c9e7a", anthropic: "sk-ant-test-b83d2a61" };
+const KEYS = { openai: "sk-test-openai-4f1c9e7a", anthropic: "sk-ant-test-b83d2a61", google: "sk-test-google-5d02e9c4" };
 
 let openai: ScriptedUpstream;
 let anthropic: ScriptedUpstream;
 let gw: TestGateway;
-let providers: Record<string, { baseUrl: string; api: "openai" | "anthropic" }>;
+let providers: Record<string, ProviderRoute>;
 
 async function putKey(agent: TestAgent, name: keyof typeof KEYS): Promise<void> {
   await gw.database.db
@@ -31,7 +32,12 @@ async function putKey(agent: TestAgent, name: keyof typeof KEYS): Promise<void> 
 
 beforeAll(async () => {
   [openai, anthropic] = await Promise.all([startScriptedUpstream("openai"), startScriptedUpstream("anthropic")]);
-  providers = { openai: { baseUrl: `${openai.url}/v1`, api: "openai" }, anthropic: { baseUrl: anthropic.url, api: "anthropic" } };
+  providers = {
+    openai: { baseUrl: `${openai.url}/v1`, api: "openai" },
+    anthropic: { baseUrl: anthropic.url, api: "anthropic" },
+    // An OpenAI-compatible route whose operator vouches for a model identity tier.
+    google: { baseUrl: `${openai.url}/v1`, api: "openai", model_identity_tier: "openweights_hashable" },
+  };
   gw = await startTestGateway({ providers });
   await putKey(gw.agent, "openai");
   await putKey(gw.agent, "anthropic");
@@ -467,6 +473,67 @@ describe("denials: a status and a reason code, never 401/403, nothing sent upstr
   });
 });
 
+describe("what the policy is told about a call: the route's identity tier and the estimated tokens", () => {
+  const floorPolicy = {
+    policy_version: "1",
+    policy_id: "tier-floor",
+    issuer_did: defaultPolicy()["issuer_did"],
+    allowed_providers: ["openai", "google"],
+    allowed_models: ["gpt-test*"],
+    minimum_model_identity_tier: "closed_provider_manifest",
+    metadata: { clawea: { budget: { max_tokens_per_run: 100_000, max_cost_minor_per_run: 100_000 } } },
+  };
+
+  it("states the route's model identity tier to the policy, and records it in the receipt", async () => {
+    const agent = await gw.addAgent(floorPolicy);
+    await putKey(agent, "openai");
+    await putKey(agent, "google");
+    const runId = freshRun();
+    const chain = chainFor(runId);
+    const before = openai.requests.length;
+    const untiered = await post("/v1/chat/completions", chat("openai/gpt-test"), { agent, runId });
+    expect([untiered.status, ((await untiered.json()) as { reason_code: string }).reason_code]).toEqual([400, "POLICY_MODEL_DENIED"]);
+    expect(openai.requests.length).toBe(before);
+
+    const res = await post("/v1/chat/completions", chat("google/gpt-test"), { agent, runId, headers: { "x-event-hash": chain[0]!.event_hash_b64u } });
+    expect(res.status).toBe(200);
+    const receipt = headerReceipt(res);
+    const identity = { model_identity_version: "1", tier: "openweights_hashable", model: { provider: "google", name: "gpt-test" } };
+    expect(receipt.payload.metadata).toMatchObject({ model_identity: identity, model_identity_hash_b64u: hashJcsB64u(identity) });
+    expect(validate("model_identity", receipt.payload.metadata["model_identity"]).ok).toBe(true);
+    expectVerifiable(receipt, chain, agent);
+
+    const listed = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${await gw.token({ agent })}` } });
+    expect(((await listed.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(["google/gpt-test"]);
+  });
+
+  it("records no model identity for a route that declares no tier", async () => {
+    expect(headerReceipt(await post("/v1/chat/completions", chat("openai/gpt-test"))).payload.metadata).not.toHaveProperty("model_identity");
+  });
+
+  it("checks the call's estimated tokens (output cap + ceil(prompt characters / 4)) against the budget before sending it", async () => {
+    const agent = await gw.addAgent(policyFor(["*"], { max_tokens_per_run: 100, max_cost_minor_per_run: 100 }));
+    await putKey(agent, "openai");
+    await putKey(agent, "anthropic");
+    const runId = freshRun();
+    const before = openai.requests.length + anthropic.requests.length;
+    // "hi" is one token by the estimate, so a cap of 100 overruns a budget of 100 and a cap of 99 fits it.
+    const overruns: [string, Record<string, unknown>][] = [
+      ["/v1/chat/completions", chat("gpt-test", { max_tokens: 100 })],
+      ["/v1/chat/completions", chat("gpt-test", { max_completion_tokens: 100 })],
+      ["/v1/chat/completions", chat("gpt-test", { messages: [{ role: "user", content: "x".repeat(401) }] })],
+      ["/v1/responses", { model: "gpt-test", input: "hi", max_output_tokens: 100 }],
+      ["/v1/messages", { model: "claude-test", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }],
+    ];
+    for (const [path, body] of overruns) {
+      const res = await post(path, body, { agent, runId });
+      expect([res.status, ((await res.json()) as { reason_code: string }).reason_code], path).toEqual([429, "POLICY_BUDGET_EXCEEDED"]);
+    }
+    expect(openai.requests.length + anthropic.requests.length).toBe(before);
+    expect((await post("/v1/chat/completions", chat("gpt-test", { max_tokens: 99 }), { agent, runId })).status).toBe(200);
+  });
+});
+
 describe("idempotency: one completed call, one receipt", () => {
   it("answers a retry of a completed call with the stored answer and the same receipt, without calling upstream again", async () => {
     const runId = freshRun();
@@ -544,6 +611,7 @@ describe("receipt storage behind the answer", () => {
           run: auth.run,
           provider: "openai",
           model: "gpt-test",
+          modelIdentityTier: null,
           api: "openai.chat_completions",
           stream: false,
           requestHash: sha256B64u("request"),
