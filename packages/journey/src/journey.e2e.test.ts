@@ -16,6 +16,8 @@ import { startTargetServer, type TargetServer } from "./target-server.js";
 import { ROOT, startTestPlatform, type TestPlatform } from "./test-platform.test-support.js";
 
 let platform: TestPlatform;
+/** The main journey's plan hash: another fresh agent given the same task must plan the same. */
+let journeyPlanHash: string | null = null;
 let target: TargetServer;
 const CLI = [process.execPath, join(ROOT, "packages/cli/dist/main.js")];
 
@@ -82,6 +84,7 @@ describe("the main journey on the real platform", () => {
     const result = await runJourney({ baseUrl: platform.url, bootstrapKey: platform.bootstrapKey, target, outDir, cli: CLI, say: () => undefined, tenantName: "journey" });
     expect(result.verdict).toBe("PASS");
     expect(result.cliExitCode).toBe(0);
+    journeyPlanHash = unwrap(await result.tenant.developer.GET("/v1/runs/{run_id}", { params: { path: { run_id: result.runId } } })).plan_hash;
     // Exactly the approved call reached the host, once, and the approved file is in the workspace.
     expect(target.received.slice(before)).toEqual([{ method: "POST", path: "/notify", body: '{"text":"release 1.0 ready"}' }]);
     const health = unwrap(await result.tenant.admin.GET("/v1/agents/{agent_id}/health", { params: { path: { agent_id: result.tenant.agentId } } }));
@@ -157,6 +160,8 @@ describe("the main journey on the real platform", () => {
     const denied = await waitFor("evidence", async () => unwrap(await t.developer.GET("/v1/runs/{run_id}", { params: { path: { run_id: run.id } } })), (r) => r.evidence !== null, 60_000);
     expect(denied.state).toBe("denied");
     expect(denied.reason_code).toBe("APPROVAL_DENIED");
+    // The same task on a fresh workspace with the same model answers gives the same plan.
+    expect(denied.plan_hash).toBe(journeyPlanHash);
     expect(denied.refused).toEqual([
       { kind: "filesystem_write", target: "notes/release-1.0.md", reason_code: "APPROVAL_DENIED" },
       { kind: "network_egress", target: target.url, reason_code: "APPROVAL_DENIED" },

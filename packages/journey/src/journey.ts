@@ -19,6 +19,9 @@ export interface JourneyOptions {
   cli: string[];
   say: (line: string) => void;
   tenantName?: string;
+  /** A real provider instead of the scripted model: `<provider>/<model>` and its API key. */
+  model?: string;
+  providerKey?: string;
 }
 
 export interface JourneyResult {
@@ -50,7 +53,15 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   const say = options.say;
   const allowedHost = options.target.url;
   say("1/7 onboarding");
-  const tenant = await setUpTenant({ baseUrl: options.baseUrl, bootstrapKey: options.bootstrapKey, allowedHost, name: options.tenantName ?? `demo ${new Date().toISOString()}`, say });
+  const tenant = await setUpTenant({
+    baseUrl: options.baseUrl,
+    bootstrapKey: options.bootstrapKey,
+    allowedHost,
+    name: options.tenantName ?? `demo ${new Date().toISOString()}`,
+    say,
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.providerKey ? { providerKey: options.providerKey } : {}),
+  });
 
   say("2/7 run, phase A (plan): side effects are captured, not performed");
   const started = unwrap(

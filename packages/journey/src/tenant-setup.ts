@@ -16,14 +16,22 @@ export interface JourneyTenant {
 
 export const JOURNEY_MODEL = "scripted/scripted-1";
 
+/** `<provider>/<model>`, as the gateway routes it. */
+export function splitModel(model: string): [string, string] {
+  const slash = model.indexOf("/");
+  if (slash <= 0 || slash === model.length - 1) throw new Error(`a model is <provider>/<name>, got ${model}`);
+  return [model.slice(0, slash), model.slice(slash + 1)];
+}
+
 /** The WPC: the scripted model, POSTs to the allowed host, writes under `notes/`; nothing else. */
-export function journeyPolicy(allowedHost: string, options: { stateless?: boolean } = {}): Record<string, unknown> {
+export function journeyPolicy(allowedHost: string, options: { stateless?: boolean; model?: string } = {}): Record<string, unknown> {
+  const [provider, name] = splitModel(options.model ?? JOURNEY_MODEL);
   return {
     policy_version: "2",
     policy_id: "journey-release-bot",
     issuer_did: "did:web:clawea.local",
     statements: [
-      { sid: "model", effect: "Allow", actions: ["model:invoke"], resources: ["scripted-*"], conditions: { StringEquals: { "Model:Provider": "scripted" } } },
+      { sid: "model", effect: "Allow", actions: ["model:invoke"], resources: [name], conditions: { StringEquals: { "Model:Provider": provider } } },
       { sid: "status-service", effect: "Allow", actions: ["side_effect:network_egress"], resources: [allowedHost] },
       { sid: "notes", effect: "Allow", actions: ["side_effect:filesystem_write"], resources: ["notes/**"] },
     ],
@@ -42,7 +50,22 @@ async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T)
 }
 export { waitFor };
 
-export async function setUpTenant(input: { baseUrl: string; bootstrapKey: string; allowedHost: string; name: string; say: (line: string) => void; stateless?: boolean }): Promise<JourneyTenant> {
+export interface TenantSetupInput {
+  baseUrl: string;
+  bootstrapKey: string;
+  allowedHost: string;
+  name: string;
+  say: (line: string) => void;
+  stateless?: boolean;
+  /** `<provider>/<model>`; default the local scripted model. */
+  model?: string;
+  /** The provider's API key, stored as the `provider_key` secret named after the provider (the scripted model takes any). */
+  providerKey?: string;
+}
+
+export async function setUpTenant(input: TenantSetupInput): Promise<JourneyTenant> {
+  const model = input.model ?? JOURNEY_MODEL;
+  const [provider] = splitModel(model);
   const client = (token: string) => createClaweaClient({ baseUrl: input.baseUrl, token });
   const created = unwrap(await client(input.bootstrapKey).POST("/v1/tenants", { body: { name: input.name } }));
   const admin = client(created.admin_key.token);
@@ -51,14 +74,14 @@ export async function setUpTenant(input: { baseUrl: string; bootstrapKey: string
   const tokens = { admin: created.admin_key.token, developer: await key("dev", ["developer"]), approver: await key("sec", ["security"]), auditor: await key("audit", ["auditor"]) };
   input.say("keys created: developer (starts runs), security (approves), auditor (exports)");
 
-  const policy = unwrap(await admin.POST("/v1/policies", { body: { document: journeyPolicy(input.allowedHost, { stateless: input.stateless ?? false }), name: "release bot" } }));
+  const policy = unwrap(await admin.POST("/v1/policies", { body: { document: journeyPolicy(input.allowedHost, { stateless: input.stateless ?? false, model }), name: "release bot" } }));
   unwrap(await admin.PUT("/v1/tenant/default-policy", { body: { policy_hash: policy.hash } }));
-  input.say(`WPC ${policy.hash} registered and set as the tenant default (model scripted-*, egress ${input.allowedHost}, writes notes/**)`);
+  input.say(`WPC ${policy.hash} registered and set as the tenant default (model ${model}, egress ${input.allowedHost}, writes notes/**)`);
 
-  unwrap(await admin.PUT("/v1/secrets/{name}", { params: { path: { name: "scripted" } }, body: { value: "local-scripted-model-key", kind: "provider_key" } }));
-  input.say("provider key stored as secret `scripted` (sealed at rest, write-only)");
+  unwrap(await admin.PUT("/v1/secrets/{name}", { params: { path: { name: provider } }, body: { value: input.providerKey ?? "local-scripted-model-key", kind: "provider_key" } }));
+  input.say(`provider key stored as secret \`${provider}\` (sealed at rest, write-only)`);
 
-  const agent = unwrap(await admin.POST("/v1/agents", { body: { template_id: "tpl_reference_small", name: "release-bot", overrides: { model: JOURNEY_MODEL } } }));
+  const agent = unwrap(await admin.POST("/v1/agents", { body: { template_id: "tpl_reference_small", name: "release-bot", overrides: { model } } }));
   input.say(`agent ${agent.id} deploying (reference runtime, ${agent.did})`);
   const running = await waitFor(
     "the agent to run",

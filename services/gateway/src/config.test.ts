@@ -46,7 +46,16 @@ describe("CLAWEA_PROVIDERS", () => {
     ["an unknown api", { openai: { baseUrl: "https://a.example", api: "gemini" } }],
     ["an unknown tier", { openai: { baseUrl: "https://a.example", api: "openai", model_identity_tier: "gold" } }],
     ["a misspelt setting", { openai: { baseUrl: "https://a.example", api: "openai", modelIdentityTier: "tee_measured" } }],
+    ["a price list that is not an object", { openai: { baseUrl: "https://a.example", api: "openai", prices: 3 } }],
+    ["a negative price", { openai: { baseUrl: "https://a.example", api: "openai", prices: { "*": { input_per_mtok_minor: -1, output_per_mtok_minor: 1 } } } }],
+    ["a fractional price", { openai: { baseUrl: "https://a.example", api: "openai", prices: { "*": { input_per_mtok_minor: 1.5, output_per_mtok_minor: 1 } } } }],
+    ["a misspelt price", { openai: { baseUrl: "https://a.example", api: "openai", prices: { "*": { input: 1, output_per_mtok_minor: 1 } } } }],
   ])("refuses %s", (_name, value) => {
     expect(() => providers(value)).toThrow(ConfigError);
+  });
+
+  it("reads a price list per model, with * for the rest", () => {
+    const prices = { "gpt-4.1": { input_per_mtok_minor: 200, output_per_mtok_minor: 800 }, "*": { input_per_mtok_minor: 10, output_per_mtok_minor: 40 } };
+    expect(providers({ openai: { baseUrl: "https://api.openai.com/v1", api: "openai", prices } })).toEqual({ openai: { baseUrl: "https://api.openai.com/v1", api: "openai", prices } });
   });
 });

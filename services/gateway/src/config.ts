@@ -13,6 +13,17 @@ export interface ProviderRoute {
    * policy with a tier floor denies this provider's models.
    */
   model_identity_tier?: ModelIdentityTier;
+  /**
+   * The price list: per model name (or `*` for the provider's other models), minor currency units per
+   * million input and output tokens. A priced call's cost counts against the WPC's
+   * `max_cost_minor_per_run` and is recorded in its receipt; an unpriced model costs 0.
+   */
+  prices?: Record<string, ModelPrice>;
+}
+
+export interface ModelPrice {
+  input_per_mtok_minor: number;
+  output_per_mtok_minor: number;
 }
 
 export interface GatewayConfig {
@@ -46,7 +57,7 @@ const DEFAULT_PROVIDERS: Record<string, ProviderRoute> = {
 };
 
 const PROVIDERS_EXAMPLE = '{"openai":{"baseUrl":"https://api.openai.com/v1","api":"openai","model_identity_tier":"closed_opaque"}}';
-const PROVIDER_FIELDS = ["baseUrl", "api", "model_identity_tier"];
+const PROVIDER_FIELDS = ["baseUrl", "api", "model_identity_tier", "prices"];
 // A provider is addressed as `<provider>/<model>`, so its name cannot hold a slash.
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -54,7 +65,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `CLAWEA_PROVIDERS`: `{provider: {baseUrl, api, model_identity_tier?}}`, every member checked. */
+function parsePrices(value: unknown, at: string): Record<string, ModelPrice> | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) throw new ConfigError(`${at} must be an object {"<model or *>": {input_per_mtok_minor, output_per_mtok_minor}}`);
+  const prices: Record<string, ModelPrice> = {};
+  for (const [model, price] of Object.entries(value)) {
+    if (!isPlainObject(price)) throw new ConfigError(`${at}.${model} must be {input_per_mtok_minor, output_per_mtok_minor}`);
+    const unknown = Object.keys(price).find((key) => key !== "input_per_mtok_minor" && key !== "output_per_mtok_minor");
+    if (unknown !== undefined) throw new ConfigError(`${at}.${model}.${unknown} is not a price (input_per_mtok_minor, output_per_mtok_minor)`);
+    const input = price["input_per_mtok_minor"];
+    const output = price["output_per_mtok_minor"];
+    for (const [field, n] of [["input_per_mtok_minor", input], ["output_per_mtok_minor", output]] as const) {
+      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new ConfigError(`${at}.${model}.${field} must be a non-negative integer`);
+    }
+    prices[model] = { input_per_mtok_minor: input as number, output_per_mtok_minor: output as number };
+  }
+  return prices;
+}
+
+/** `CLAWEA_PROVIDERS`: `{provider: {baseUrl, api, model_identity_tier?, prices?}}`, every member checked. */
 function parseProviders(raw: string): Record<string, ProviderRoute> {
   let parsed: unknown;
   try {
@@ -76,7 +105,13 @@ function parseProviders(raw: string): Record<string, ProviderRoute> {
     if (tier !== undefined && !(MODEL_IDENTITY_TIERS as readonly unknown[]).includes(tier)) {
       throw new ConfigError(`${at}.model_identity_tier must be one of ${MODEL_IDENTITY_TIERS.join(", ")}`);
     }
-    providers[name] = tier === undefined ? { baseUrl, api } : { baseUrl, api, model_identity_tier: tier as ModelIdentityTier };
+    const prices = parsePrices(value["prices"], `${at}.prices`);
+    providers[name] = {
+      baseUrl,
+      api,
+      ...(tier === undefined ? {} : { model_identity_tier: tier as ModelIdentityTier }),
+      ...(prices === undefined ? {} : { prices }),
+    };
   }
   return providers;
 }

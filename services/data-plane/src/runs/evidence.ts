@@ -24,7 +24,8 @@ export interface EvidenceDeps {
   artifacts: ArtifactStore;
   log: LogAnchor | null;
   now: () => Date;
-  runtime: { provider: string; providerVersion: string; agentDigest: string; nodeVersion: string };
+  /** Per agent runtime: the content digest of what runs in the sandbox and the Node version it runs on. */
+  runtime: { provider: string; providerVersion: string; runtimes: Record<string, { digest: string; nodeVersion: string; version?: string }> };
 }
 
 export interface RunEvidence {
@@ -166,6 +167,7 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
     const inclusionProof = deps.log ? await deps.log.anchor({ tenantId: run.tenantId, runId: run.id, leafHashB64u: proofBundle.payload_hash_b64u }) : null;
     const inclusionStored = inclusionProof ? await storeJson(run.tenantId, inclusionProof) : null;
 
+    const agentRuntime = deps.runtime.runtimes[agent.runtime];
     const runSandbox = events.find((e) => e.event_type === "sandbox_created" && e.payload["stateless"] === true);
     const stateless = agent.stateless || runSandbox !== undefined;
     const scopeHash = approvalEnvelope ? (approvalEnvelope.payload["scope_hash_b64u"] as string) : run.scopeHash;
@@ -183,10 +185,12 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
         proof_bundle_hash_b64u: proofBundle.payload_hash_b64u,
         harness: { id: `clawea-${agent.runtime}`, version: "0.1.0", runtime: agent.runtime },
         runtime_metadata: {
-          image_digest: deps.runtime.agentDigest,
+          image_digest: agentRuntime?.digest ?? "unknown",
+          agent_runtime: agent.runtime,
+          ...(agentRuntime?.version ? { agent_runtime_version: agentRuntime.version } : {}),
           sandbox_runtime: deps.runtime.provider,
           sandbox_runtime_version: deps.runtime.providerVersion,
-          node_version: deps.runtime.nodeVersion,
+          node_version: agentRuntime?.nodeVersion ?? "unknown",
           enforced_policy_hash_b64u: run.policyHash,
           network_posture: "default-deny: no route out of the sandbox; model calls and egress only through the clawea gateway under the WPC",
           cpu_limit_millis: agent.cpuMillis,

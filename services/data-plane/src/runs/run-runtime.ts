@@ -1,6 +1,8 @@
 /** Wires the run handlers from the data plane's configuration: artifact store, log, evidence. */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { OPENCLAW_ENTRY, OPENCLAW_LAUNCHER, runtimeVersions } from "@clawea/openclaw-runtime";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AGENT_ENTRY } from "@clawea/reference-agent";
@@ -36,6 +38,21 @@ export function agentDigest(): string {
   return `sha256:${createHash("sha256").update(readFileSync(AGENT_ENTRY)).digest("hex")}`;
 }
 
+/**
+ * What each agent runtime runs, for the attestation: the reference agent's file digest on this Node;
+ * for OpenClaw, the digest of its launcher and its package manifest (which pins the version) on its
+ * Node 24. A runtime that is not installed is absent (its runs fail before any evidence claims it).
+ */
+export function runtimeDigests(): Record<string, { digest: string; nodeVersion: string; version?: string }> {
+  const runtimes: Record<string, { digest: string; nodeVersion: string; version?: string }> = { reference: { digest: agentDigest(), nodeVersion: process.version } };
+  const versions = runtimeVersions();
+  if (OPENCLAW_ENTRY !== "" && versions.openclaw !== null) {
+    const hash = createHash("sha256").update(readFileSync(OPENCLAW_LAUNCHER)).update(readFileSync(join(dirname(OPENCLAW_ENTRY), "package.json")));
+    runtimes["openclaw"] = { digest: `sha256:${hash.digest("hex")}`, nodeVersion: `v${versions.node ?? "unknown"}`, version: versions.openclaw };
+  }
+  return runtimes;
+}
+
 export function createRunRuntime(options: RunRuntimeOptions) {
   const now = options.now ?? (() => new Date());
   const artifacts = artifactStore(options.db, options.artifactBlobs);
@@ -53,7 +70,7 @@ export function createRunRuntime(options: RunRuntimeOptions) {
     artifacts,
     log: anchor,
     now,
-    runtime: { provider: options.provider.name, providerVersion: "0.1.0", agentDigest: agentDigest(), nodeVersion: process.version },
+    runtime: { provider: options.provider.name, providerVersion: "0.1.0", runtimes: runtimeDigests() },
   });
   const handlers = createRunHandlers({
     db: options.db,

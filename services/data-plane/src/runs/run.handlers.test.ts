@@ -156,7 +156,7 @@ beforeAll(async () => {
     artifacts,
     log: null,
     now: () => new Date(),
-    runtime: { provider: "recording", providerVersion: "0", agentDigest: "sha256:test", nodeVersion: process.version },
+    runtime: { provider: "recording", providerVersion: "0", runtimes: { reference: { digest: "sha256:test", nodeVersion: process.version } } },
   });
   provider = new RecordingProvider();
   handlers = createRunHandlers({

@@ -50,6 +50,18 @@ type AgentRow = typeof agents.$inferSelect;
 const ACTOR = "data-plane";
 const newActionId = (): string => `act_${crypto.randomUUID().replaceAll("-", "")}`;
 
+/** OpenClaw's tools follow the agent's tools profile and the WPC in force (web only with egress, writes only with filesystem writes). */
+function openclawOptions(agent: AgentRow, policy: Policy) {
+  return { toolsProfile: (agent.config as { tools_profile?: unknown }).tools_profile, policy };
+}
+
+/** Apply-time estimate from what the plan phase did: each model call and tool call it will repeat. */
+export function estimateDurationMs(result: Pick<AgentRunResult, "lines">): number {
+  const modelCalls = result.lines.filter((line) => line.type === "model_call").length;
+  const toolCalls = result.lines.filter((line) => line.type === "tool_call").length;
+  return modelCalls * 2_000 + toolCalls * 250;
+}
+
 function fileKind(change: FileChange): "filesystem_write" | "filesystem_delete" {
   return change.change === "deleted" ? "filesystem_delete" : "filesystem_write";
 }
@@ -182,7 +194,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       const sandboxId = await sandboxFor(run, agent, policy);
       const scratch = scratchDir(run.id, "plan");
       await workspace.prepare(provider, sandboxId, scratch);
-      const result = await runAgent(provider, { sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "plan", cst, timeoutMs: deps.agentTimeoutMs });
+      const result = await runAgent(provider, { sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "plan", cst, timeoutMs: deps.agentTimeoutMs, openclaw: openclawOptions(agent, policy) });
       await recordAgentLines(run, "plan", result);
       const [before, after] = await Promise.all([workspace.manifest(provider, sandboxId, "."), workspace.manifest(provider, sandboxId, scratch)]);
       const changes = diffManifests(before, after);
@@ -218,7 +230,9 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       const plan: Plan = buildPlan({
         intended_side_effects: intended,
         workspace_diff: { files: changes },
-        estimate: { tokens: await tokensUsed(run), cost_minor: 0, duration_ms: Math.round(result.durationMs) },
+        // Deterministic, so the same task and the same model answers give the same plan hash: the apply
+        // phase repeats the plan's model and tool calls; the measured plan time goes in the event instead.
+        estimate: { tokens: await tokensUsed(run), cost_minor: 0, duration_ms: estimateDurationMs(result) },
       });
       const scope = scopeOf(plan);
       const at = now();
@@ -241,7 +255,13 @@ export function createRunHandlers(deps: RunHandlerDeps) {
           actor: ACTOR,
           now: at,
           patch: { plan, planHash: plan.plan_hash_b64u, scopeHash: scope.scope_hash_b64u, refused: refusedByPolicy.length > 0 ? refusedByPolicy : null },
-          detail: { plan_hash_b64u: plan.plan_hash_b64u, scope_hash_b64u: scope.scope_hash_b64u, intended_side_effects: plan.intended_side_effects.length, files: changes.length },
+          detail: {
+            plan_hash_b64u: plan.plan_hash_b64u,
+            scope_hash_b64u: scope.scope_hash_b64u,
+            intended_side_effects: plan.intended_side_effects.length,
+            files: changes.length,
+            plan_phase_ms: Math.round(result.durationMs),
+          },
         });
         if (moved) await enqueue(tx, run.tenantId, "approval.request", { tenant_id: run.tenantId, run_id: run.id, action_id: newActionId(), requested_at: at.toISOString() });
       });
@@ -284,7 +304,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       const sandboxId = await sandboxFor(run, agent, policy);
       const scratch = scratchDir(run.id, "apply");
       await workspace.prepare(provider, sandboxId, scratch);
-      const result = await runAgent(provider, { sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "apply", cst, timeoutMs: deps.agentTimeoutMs });
+      const result = await runAgent(provider, { sandboxId, runtime: agent.runtime, scratch, task: run.task, model: agent.model, phase: "apply", cst, timeoutMs: deps.agentTimeoutMs, openclaw: openclawOptions(agent, policy) });
       await recordAgentLines(run, "apply", result);
       const [before, after] = await Promise.all([workspace.manifest(provider, sandboxId, "."), workspace.manifest(provider, sandboxId, scratch)]);
       const changes = diffManifests(before, after);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  costMinorOf,
   estimateTokens,
   readModelRequest,
   resolveModel,
@@ -161,5 +162,17 @@ describe("upstream failures", () => {
     expect(upstreamErrorSummary("UPSTREAM_REJECTED", body, "sk-9")).toEqual({ message: "bad key [redacted] for you", type: "invalid_request_error", code: "context_length_exceeded" });
     expect(upstreamErrorSummary("PROVIDER_KEY_REJECTED", body, "sk-9")).toEqual({});
     expect(upstreamErrorSummary("UPSTREAM_ERROR", Buffer.from("<html>"), "sk-9")).toEqual({});
+  });
+});
+
+describe("costMinorOf", () => {
+  const route = { baseUrl: "https://a.example", api: "openai" as const, prices: { "gpt-4.1": { input_per_mtok_minor: 200, output_per_mtok_minor: 800 }, "*": { input_per_mtok_minor: 10, output_per_mtok_minor: 40 } } };
+  it("prices a model by its own price, else by *, rounding up", () => {
+    expect(costMinorOf(route, "gpt-4.1", { input: 1_000_000, output: 500_000 })).toBe(600);
+    expect(costMinorOf(route, "gpt-4.1-mini", { input: 1_000, output: 1_000 })).toBe(1);
+    expect(costMinorOf(route, "gpt-4.1", { input: 0, output: 0 })).toBe(0);
+  });
+  it("is null for an unpriced route", () => {
+    expect(costMinorOf({ baseUrl: "https://a.example", api: "openai" }, "gpt-4.1", { input: 10, output: 10 })).toBeNull();
   });
 });

@@ -153,6 +153,16 @@ export function upstreamHeaders(
 // carrying it would not verify.
 export const MAX_RECEIPT_TOKENS = 10_000_000;
 
+/**
+ * A call's cost in minor currency units from the route's price list (the model's own price, else `*`),
+ * rounded up so a run can never spend past its budget in fractions; null when the model is unpriced.
+ */
+export function costMinorOf(route: ProviderRoute, model: string, usage: TokenUsage): number | null {
+  const price = route.prices?.[model] ?? route.prices?.["*"];
+  if (price === undefined) return null;
+  return Math.ceil((usage.input * price.input_per_mtok_minor + usage.output * price.output_per_mtok_minor) / 1_000_000);
+}
+
 export interface TokenUsage {
   input: number;
   output: number;

@@ -40,9 +40,9 @@ export function createUsageMeter(deps: { db: Db; redis: Redis }): UsageMeter {
     async usedBy(tenantId, runId) {
       const values = await deps.redis.hmget(key(tenantId, runId), "tokens", "cost");
       if (values[0] !== null) return usage(values);
-      // No price list yet: cost is not metered, so a rebuilt counter starts its cost at 0 too.
-      const tokens = await modelProxyRepo.tokensUsed(deps.db, tenantId, runId);
-      return usage((await LOAD(deps.redis, [key(tenantId, runId)], [tokens, 0, COUNTER_TTL_S])) as (string | null)[]);
+      // Receipts carry each priced call's cost, so a rebuilt counter has both dimensions.
+      const used = await modelProxyRepo.usageFromReceipts(deps.db, tenantId, runId);
+      return usage((await LOAD(deps.redis, [key(tenantId, runId)], [used.tokens, used.costMinor, COUNTER_TTL_S])) as (string | null)[]);
     },
     async add(tenantId, runId, tokens, costMinor) {
       if (tokens === 0 && costMinor === 0) return;

@@ -51,6 +51,8 @@ export interface ReceiptFacts {
   eventHash: string | null;
   /** The idempotency key, or a fresh id when the caller sent none. */
   nonce: string;
+  /** From the provider's price list; null when the model is unpriced. */
+  costMinor: number | null;
   at: Date;
 }
 
@@ -79,6 +81,7 @@ export function signReceipt(facts: ReceiptFacts, gatewayId: string, signer: KeyP
     metadata["model_identity"] = identity;
     metadata["model_identity_hash_b64u"] = hashJcsB64u(identity);
   }
+  if (facts.costMinor !== null) metadata["cost_minor"] = facts.costMinor;
   if (facts.reasonCode !== null) metadata["reason_code"] = facts.reasonCode;
   if (facts.upstreamStatus !== null) metadata["upstream_status"] = facts.upstreamStatus;
   const payload: GatewayReceiptPayload = {

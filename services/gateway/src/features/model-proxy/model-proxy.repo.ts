@@ -73,9 +73,11 @@ export const modelProxyRepo = {
   },
 
   /** Tokens the run's receipts account for: the record a lost Redis counter is rebuilt from. */
-  async tokensUsed(ex: Executor, tenantId: string, runId: string): Promise<number> {
-    const result = await ex.execute<{ tokens: string | null }>(sql`select sum((envelope->'payload'->>'tokens_input')::bigint + (envelope->'payload'->>'tokens_output')::bigint)::text as tokens
+  async usageFromReceipts(ex: Executor, tenantId: string, runId: string): Promise<{ tokens: number; costMinor: number }> {
+    const result = await ex.execute<{ tokens: string | null; cost: string | null }>(sql`select
+        sum((envelope->'payload'->>'tokens_input')::bigint + (envelope->'payload'->>'tokens_output')::bigint)::text as tokens,
+        sum(coalesce((envelope->'payload'->'metadata'->>'cost_minor')::bigint, 0))::text as cost
       from gateway_receipts where tenant_id = ${tenantId} and run_id = ${runId}`);
-    return Number(result.rows[0]?.tokens ?? 0);
+    return { tokens: Number(result.rows[0]?.tokens ?? 0), costMinor: Number(result.rows[0]?.cost ?? 0) };
   },
 };

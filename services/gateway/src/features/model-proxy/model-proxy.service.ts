@@ -17,6 +17,7 @@ import type { ProviderRoute } from "../../config.js";
 import type { RunContext } from "../../auth/run-context.js";
 import { errorBody, GatewayError } from "../../http/errors.js";
 import {
+  costMinorOf,
   estimateTokens,
   MODEL_APIS,
   readModelRequest,
@@ -181,6 +182,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     const { run } = call.input;
     const usage = outcome.usage.total;
     const at = deps.now();
+    const costMinor = costMinorOf(call.target.route, call.target.model, usage);
     const envelope = signReceipt(
       {
         receiptId: call.receiptId,
@@ -201,6 +203,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         reasonCode: outcome.reasonCode,
         eventHash: call.input.eventHash,
         nonce: call.nonce,
+        costMinor,
         at,
       },
       deps.gatewayId,
@@ -219,7 +222,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       at,
     });
     const logFailure = (error: unknown) => call.input.log.error({ err: error, receipt_id: call.receiptId }, "model call budget or idempotency record not written");
-    meter.add(run.tenantId, run.runId, usage.input + usage.output, 0).catch(logFailure);
+    meter.add(run.tenantId, run.runId, usage.input + usage.output, costMinor ?? 0).catch(logFailure);
     if (call.claim) {
       (outcome.replay
         ? idempotency.complete(call.claim, {

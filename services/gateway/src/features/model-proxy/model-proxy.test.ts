@@ -17,7 +17,7 @@ import { startScriptedUpstream, type ScriptedUpstream } from "./scripted-upstrea
 
 type Receipt = SignedEnvelope<Record<string, unknown> & { binding: Record<string, unknown>; metadata: Record<string, unknown> }>;
 
-const KEYS = { openai: "sk-test-openai-4f1c9e7a", anthropic: "sk-ant-test-b83d2a61", google: "sk-test-google-5d02e9c4" };
+const KEYS = { openai: "sk-test-openai-4f1c9e7a", anthropic: "sk-ant-test-b83d2a61", google: "sk-test-google-5d02e9c4", priced: "sk-test-priced-0a1b2c3d" };
 
 let openai: ScriptedUpstream;
 let anthropic: ScriptedUpstream;
@@ -37,6 +37,8 @@ beforeAll(async () => {
     anthropic: { baseUrl: anthropic.url, api: "anthropic" },
     // An OpenAI-compatible route whose operator vouches for a model identity tier.
     google: { baseUrl: `${openai.url}/v1`, api: "openai", model_identity_tier: "openweights_hashable" },
+    // An OpenAI-compatible route with a price list: 1,000,000 minor units per million tokens, i.e. 1 per token.
+    priced: { baseUrl: `${openai.url}/v1`, api: "openai", prices: { "*": { input_per_mtok_minor: 1_000_000, output_per_mtok_minor: 1_000_000 } } },
   };
   gw = await startTestGateway({ providers });
   await putKey(gw.agent, "openai");
@@ -461,6 +463,28 @@ describe("denials: a status and a reason code, never 401/403, nothing sent upstr
     expect((await post("/v1/chat/completions", chat("gpt-test"), { agent: small, runId: freshRun() })).status).toBe(200);
   });
 
+  it("prices calls from the provider's price list, records the cost in the receipt, and enforces the cost budget, also after the counter is lost", async () => {
+    const cheap = await gw.addAgent(policyFor(["*"], { max_tokens_per_run: 100_000, max_cost_minor_per_run: 5 }));
+    await putKey(cheap, "priced");
+    const runId = freshRun();
+    const first = await post("/v1/chat/completions", chat("priced/gpt-test"), { agent: cheap, runId });
+    expect(first.status).toBe(200);
+    const receipt = JSON.parse(Buffer.from(first.headers.get("x-clawea-receipt")!, "base64url").toString("utf8")) as Receipt;
+    const tokens = Number(receipt.payload["tokens_input"]) + Number(receipt.payload["tokens_output"]);
+    expect(tokens).toBeGreaterThanOrEqual(5);
+    expect(receipt.payload.metadata["cost_minor"]).toBe(tokens);
+    await expectDenied(await post("/v1/chat/completions", chat("priced/gpt-test"), { agent: cheap, runId }), 429, "POLICY_BUDGET_EXCEEDED");
+    await storedRows(cheap.tenantId, runId, 1);
+    await gw.redis.del(`clawea:gw:usage:${cheap.tenantId}:${runId}`);
+    await expectDenied(await post("/v1/chat/completions", chat("priced/gpt-test"), { agent: cheap, runId }), 429, "POLICY_BUDGET_EXCEEDED");
+    // An unpriced model costs nothing: the same budget leaves it alone.
+    await putKey(cheap, "openai");
+    const unpriced = await post("/v1/chat/completions", chat("openai/gpt-test"), { agent: cheap, runId: freshRun() });
+    expect(unpriced.status).toBe(200);
+    const free = JSON.parse(Buffer.from(unpriced.headers.get("x-clawea-receipt")!, "base64url").toString("utf8")) as Receipt;
+    expect(free.payload.metadata["cost_minor"]).toBeUndefined();
+  });
+
   it("refuses oversized, malformed and non-JSON bodies", async () => {
     await expectDenied(await post("/v1/chat/completions", chat("gpt-test", { messages: [{ role: "user", content: "x".repeat(300_000) }] })), 413, "BODY_TOO_LARGE");
     await expectDenied(await post("/v1/chat/completions", '{"model":'), 400, "VALIDATION_FAILED");
@@ -623,6 +647,7 @@ describe("receipt storage behind the answer", () => {
           upstreamStatus: 200,
           status: "success",
           reasonCode: null,
+          costMinor: null,
           eventHash: null,
           nonce: "n",
           at: new Date(),
