@@ -8,6 +8,14 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { nextEvent, type ChainEvent } from "@clawea/protocol";
 import { newId, runEvents, runs, type Executor } from "@clawea/db";
 
+/** The run is not one of the tenant's: nothing was appended. */
+export class RunNotFoundError extends Error {
+  override readonly name = "RunNotFoundError";
+  constructor(readonly runId: string) {
+    super(`run ${runId} not found for its tenant`);
+  }
+}
+
 export interface AppendEventInput {
   tenantId: string;
   runId: string;
@@ -30,7 +38,7 @@ export async function appendRunEvent(tx: Executor, input: AppendEventInput): Pro
     sql`select chain_head, chain_length from runs where id = ${input.runId} and tenant_id = ${input.tenantId} for update`,
   );
   const head = locked.rows[0];
-  if (!head) throw new Error(`run ${input.runId} not found for its tenant`);
+  if (!head) throw new RunNotFoundError(input.runId);
   const prev = head.chain_head === null ? [] : [{ event_hash_b64u: head.chain_head } as ChainEvent];
   const event = nextEvent(prev, input.runId, {
     event_id: newId("event"),

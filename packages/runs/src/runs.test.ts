@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agents, createDatabase, newId, runs, tenants, type Database } from "@clawea/db";
 import { utf8, verifyEventChain, sha256B64u } from "@clawea/protocol";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
-import { appendRunEvent, artifactStore, canMove, fsBlobs, moveRun, readRunEvents } from "./index.js";
+import { appendRunEvent, artifactStore, canMove, fsBlobs, moveRun, readRunEvents, RunNotFoundError } from "./index.js";
 
 let testDb: TestDatabase;
 let database: Database;
@@ -64,7 +64,7 @@ describe("the run's event chain", () => {
     const runId = await newRun();
     await expect(
       database.db.transaction((tx) => appendRunEvent(tx, { tenantId: newId("tenant"), runId, eventType: "x", actor: "a", payload: {}, now: new Date() })),
-    ).rejects.toThrow(/not found/);
+    ).rejects.toBeInstanceOf(RunNotFoundError);
   });
 
   it("reads from a sequence number on", async () => {

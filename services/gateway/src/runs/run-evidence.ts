@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { approvals, type Db } from "@clawea/db";
 import type { ApprovedScope } from "@clawea/policy";
-import { appendRunEvent } from "@clawea/runs";
+import { appendRunEvent, RunNotFoundError } from "@clawea/runs";
 import type { RunContext } from "../auth/run-context.js";
 
 /** The scope granted to the run's approval, or null when the run has none approved. */
@@ -28,7 +28,7 @@ export function chainEventFor(db: Db, now: () => Date) {
         const event = await appendRunEvent(tx, { tenantId: run.tenantId, runId: run.runId, eventType: "llm_call", actor: "gateway", payload, now: now() });
         return event.event_hash_b64u;
       } catch (error) {
-        if (error instanceof Error && error.message.includes("not found for its tenant")) return null;
+        if (error instanceof RunNotFoundError) return null;
         throw error;
       }
     });
