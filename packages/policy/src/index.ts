@@ -73,3 +73,15 @@ export {
   type VerifyCstOptions,
 } from "./cst.token.js";
 export { privateJwk, joseJws, publicJwk, type CompactJwsEngine, type CstHeader, type Ed25519Jwk } from "./cst.jws.js";
+export {
+  decideScope,
+  scopeIntents,
+  type PreflightReport,
+  type PreflightReportDecision,
+  type PreflightScope,
+  type ScopeEgress,
+  type ScopeError,
+  type ScopeIntent,
+  type ScopeModelCall,
+  type ScopeSideEffect,
+} from "./preflight.scope.js";

@@ -12,7 +12,7 @@ import autocannon from "autocannon";
 import { normalizePolicy, preflight, type WorkPolicyContract } from "@clawea/policy";
 import { unwrap } from "@clawea/sdk";
 import { startTestPlatform } from "../src/app.test-support.js";
-import { decideScope, intentsOf, type Scope } from "../src/features/preflight/preflight.domain.js";
+import { decideScope, scopeIntents as intentsOf, type PreflightScope as Scope } from "@clawea/policy";
 
 const ISSUER = "did:key:z6MkneMkZqwqRiU5mJzSG3kDwzt9P8C59N4NGTfBLfSGE7c7";
 

@@ -3,14 +3,7 @@
  * network), or online against the tenant's registry. Exit 0 allowed, 1 denied, 2 bad input.
  */
 import { parseArgs } from "node:util";
-import {
-  DEFAULT_PORTS,
-  preflight,
-  resolvePolicy,
-  sideEffectOf,
-  type Decision,
-  type PolicyRequest,
-} from "@clawea/policy";
+import { decideScope, resolvePolicy, scopeIntents, type PreflightScope, type ScopeIntent } from "@clawea/policy";
 import { isRfc3339 } from "@clawea/protocol";
 import { ClaweaApiError, createClaweaClient, unwrap, type components, type operations } from "@clawea/sdk";
 import { EXIT, UsageError, type CliIo, type ExitStatus } from "../io.js";
@@ -18,9 +11,7 @@ import { readJson } from "../read-json.js";
 
 /** The scope file is the API's `PreflightScope`, and the report the API's answer: one format for both paths. */
 type Scope = components["schemas"]["PreflightScope"];
-type Egress = components["schemas"]["EgressIntent"];
 type Report = operations["preflight"]["responses"][200]["content"]["application/json"];
-type ReportDecision = components["schemas"]["PreflightDecision"];
 
 export const PREFLIGHT_USAGE = `usage: clawea preflight --policy WPC.json --scope SCOPE.json [--parent WPC.json]... [--now TIME] [--json]
        clawea preflight --policy-hash HASH --scope SCOPE.json [--api URL] [--api-key KEY] [--now TIME] [--json]
@@ -86,52 +77,11 @@ function readScope(value: unknown): Scope {
   return value as Scope;
 }
 
-function egressRequest(intent: Egress): PolicyRequest | string {
-  const method = intent.method === undefined ? {} : { method: intent.method };
-  if (!("url" in intent)) return { type: "egress", scheme: intent.scheme, host: intent.host, port: intent.port ?? DEFAULT_PORTS[intent.scheme], ...method };
-  let url: URL;
-  try {
-    url = new URL(intent.url);
-  } catch {
-    return "url is not an absolute URL";
-  }
-  const scheme = url.protocol.slice(0, -1);
-  if (scheme !== "http" && scheme !== "https") return "url must be http or https";
-  if (url.username !== "" || url.password !== "") return "url must not carry credentials";
-  return { type: "egress", scheme, host: url.hostname, port: url.port === "" ? DEFAULT_PORTS[scheme] : Number(url.port), ...method };
-}
-
-interface Intent {
-  path: string;
-  request: PolicyRequest;
-}
-
-/** The scope's requests in document order (model calls, egress, side effects), as the API orders them. */
-function intentsOf(scope: Scope): Intent[] {
-  const intents: Intent[] = [];
-  const errors: { path: string; message: string }[] = [];
-  (scope.model_calls ?? []).forEach((call, i) => intents.push({ path: `/model_calls/${i}`, request: { type: "model_call", ...call } }));
-  (scope.egress ?? []).forEach((egress, i) => {
-    const request = egressRequest(egress);
-    if (typeof request === "string") errors.push({ path: `/egress/${i}`, message: request });
-    else intents.push({ path: `/egress/${i}`, request });
-  });
-  (scope.side_effects ?? []).forEach((effect, i) => intents.push({ path: `/side_effects/${i}`, request: { type: "side_effect", ...effect } }));
-  if (errors.length > 0) throw new InputError("POLICY_REQUEST_INVALID", `scope${errors[0]!.path}: ${errors[0]!.message}`, errors);
-  return intents;
-}
-
-function targetOf(request: PolicyRequest): string {
-  if (request.type === "model_call") return `${request.provider}/${request.model}`;
-  return sideEffectOf(request)?.target ?? (request.type === "egress" ? `${request.scheme}://${request.host}:${request.port}` : request.target);
-}
-
-function render(intent: Intent, decision: Decision): ReportDecision {
-  const { request } = intent;
-  const base = { scope_path: intent.path, type: request.type, ...(request.type === "side_effect" ? { kind: request.kind } : {}), target: targetOf(request) };
-  return decision.effect === "allow"
-    ? { ...base, effect: "allow", statement_ids: [...decision.statement_ids] }
-    : { ...base, effect: "deny", reason_code: decision.reason_code, detail: decision.detail, statement_ids: [...decision.statement_ids] };
+/** The scope's requests, through the same mapping the API uses (`@clawea/policy`). */
+function intentsOf(scope: Scope): ScopeIntent[] {
+  const mapped = scopeIntents(scope as PreflightScope);
+  if (!mapped.ok) throw new InputError("POLICY_REQUEST_INVALID", `scope${mapped.errors[0]!.path}: ${mapped.errors[0]!.message}`, mapped.errors);
+  return mapped.intents;
 }
 
 async function offline(io: CliIo, policyFile: string, parentFiles: readonly string[], scope: Scope, now: string): Promise<Report> {
@@ -149,21 +99,9 @@ async function offline(io: CliIo, policyFile: string, parentFiles: readonly stri
     const first = normalized.errors[0];
     throw new InputError(normalized.reason_code, `${policyFile}: ${first?.path || "/"} ${first?.message ?? ""}`, normalized.errors);
   }
-  const intents = intentsOf(scope);
-  const result = preflight(
-    normalized.policy,
-    intents.map((i) => i.request),
-    { now },
-  );
-  const malformed = result.decisions.flatMap((d, i) => (d.effect === "deny" && d.reason_code === "POLICY_REQUEST_INVALID" ? [{ path: intents[i]!.path, message: d.detail }] : []));
-  if (malformed.length > 0) throw new InputError("POLICY_REQUEST_INVALID", `scope${malformed[0]!.path}: ${malformed[0]!.message}`, malformed);
-  return {
-    allowed: result.allowed,
-    reason_codes: [...result.reason_codes],
-    decisions: result.decisions.map((decision, i) => render(intents[i]!, decision)),
-    policy_hash_b64u: normalized.policy.policy_hash_b64u,
-    evaluated_at: now,
-  };
+  const outcome = decideScope(normalized.policy, intentsOf(scope), now);
+  if (!outcome.ok) throw new InputError("POLICY_REQUEST_INVALID", `scope${outcome.errors[0]!.path}: ${outcome.errors[0]!.message}`, outcome.errors);
+  return outcome.report;
 }
 
 async function online(io: CliIo, hash: string, scope: Scope, now: string, values: { api?: string | undefined; "api-key"?: string | undefined }): Promise<Report> {
