@@ -51,7 +51,8 @@ async function settled(jobId: string, timeoutMs = 15_000): Promise<Job> {
   for (;;) {
     const job = await queue.getJob(jobId);
     const state = job ? await job.getState() : "missing";
-    if (job && (state === "completed" || state === "failed")) return job;
+    // Read the job again once it has settled: the copy read before `getState` may predate its last attempt.
+    if (job && (state === "completed" || state === "failed")) return (await queue.getJob(jobId))!;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
