@@ -5,7 +5,7 @@
  */
 import type { apiKeys } from "@clawea/db";
 
-type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 export class ApiKeyCache {
   private readonly entries = new Map<string, { row: ApiKeyRow | null; at: number }>();

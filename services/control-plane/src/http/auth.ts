@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { apiKeys, newId, type Db } from "@clawea/db";
-import type { ApiKeyCache } from "./api-key-cache.js";
+import type { ApiKeyCache, ApiKeyRow } from "./api-key-cache.js";
 import { ApiError } from "./problem.js";
 
 export const ROLES = ["admin", "security", "operator", "auditor", "finance", "developer"] as const;
@@ -63,6 +63,17 @@ const LAST_USED_PRECISION_MS = 60_000;
 
 export const authPlugin = fp<AuthOptions>(async (app: FastifyInstance, options) => {
   const lastUsedWritten = new Map<string, number>();
+  // Each request hashes its secret once (the secret itself is never kept); the stored hash is decoded
+  // once per cached row, not per request. Keyed by the row object, so a refreshed row starts afresh.
+  const storedHashes = new WeakMap<ApiKeyRow, Buffer>();
+  const storedHashOf = (row: ApiKeyRow): Buffer => {
+    let hash = storedHashes.get(row);
+    if (!hash) {
+      hash = Buffer.from(row.secretHash, "base64url");
+      storedHashes.set(row, hash);
+    }
+    return hash;
+  };
   app.decorateRequest("principal", null);
 
   app.addHook("onRequest", async (request) => {
@@ -86,7 +97,7 @@ export const authPlugin = fp<AuthOptions>(async (app: FastifyInstance, options) 
       [row = null] = await options.db.select().from(apiKeys).where(eq(apiKeys.id, keyId)).limit(1);
       options.keyCache.set(keyId, row, now.getTime());
     }
-    if (!row || !sameHash(Buffer.from(hashSecret(secret)), Buffer.from(row.secretHash))) throw new ApiError("API_KEY_INVALID");
+    if (!row || !sameHash(createHash("sha256").update(secret).digest(), storedHashOf(row))) throw new ApiError("API_KEY_INVALID");
     if (row.revokedAt && row.revokedAt <= now) throw new ApiError("API_KEY_REVOKED");
     if (row.expiresAt && row.expiresAt <= now) throw new ApiError("API_KEY_EXPIRED");
     const roles = row.roles as Role[];

@@ -2,6 +2,7 @@
  * Agents and the fleet. Reads: admin, security, operator, auditor, developer; the fleet summary also
  * finance (it is what the fleet costs). Deploy and lifecycle requests: admin, operator.
  */
+import type { FastifyReply } from "fastify";
 import type { App, AppDeps } from "../../app.js";
 import { tenantOf, type Role } from "../../http/auth.js";
 import { Page } from "../../http/pagination.js";
@@ -12,6 +13,15 @@ import { createAgentsService } from "./agents.service.js";
 export const AGENT_READERS: readonly Role[] = ["admin", "security", "operator", "auditor", "developer"];
 export const AGENT_WRITERS: readonly Role[] = ["admin", "operator"];
 export const FLEET_READERS: readonly Role[] = [...AGENT_READERS, "finance"];
+
+/**
+ * Sends JSON text that PostgreSQL wrote for the route's 200 schema. A string with a JSON content type
+ * skips Fastify's serializer; the schema still documents the body (agents.json.test.ts holds the
+ * two to the same bytes).
+ */
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type("application/json; charset=utf-8").send(json);
+}
 
 export async function agentsRoutes(app: App, deps: AppDeps): Promise<void> {
   const service = createAgentsService({ db: deps.db, keyring: deps.keyring, jobsWritten: deps.jobsWritten, now: deps.now ?? (() => new Date()) });
@@ -50,10 +60,10 @@ export async function agentsRoutes(app: App, deps: AppDeps): Promise<void> {
         response: { 200: Page(Agent, "Agent"), ...problemResponses() },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit, cursor, status, template_id: templateId } = request.query;
       const filter = { ...(status ? { status } : {}), ...(templateId ? { templateId } : {}) };
-      return service.list(tenantOf(request).tenantId, filter, limit, cursor);
+      return sendJson(reply, await service.listJson(tenantOf(request).tenantId, filter, limit, cursor));
     },
   );
 
@@ -86,7 +96,7 @@ export async function agentsRoutes(app: App, deps: AppDeps): Promise<void> {
         response: { 200: AgentHealth, ...problemResponses(404) },
       },
     },
-    async (request) => service.health(tenantOf(request).tenantId, request.params.agent_id),
+    async (request, reply) => sendJson(reply, await service.healthJson(tenantOf(request).tenantId, request.params.agent_id)),
   );
 
   const lifecycle = (action: "sleep" | "wake", summary: string) =>

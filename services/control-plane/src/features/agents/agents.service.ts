@@ -19,7 +19,7 @@ import { newId, seal, sealBinding, type AgentAction, type Db, type Keyring } fro
 import { generateKeyPair } from "@clawea/protocol";
 import { enqueue, type JobName } from "@clawea/queue";
 import { ApiError } from "../../http/problem.js";
-import { decodeCursor, toPage } from "../../http/pagination.js";
+import { decodeCursor, encodeCursor } from "../../http/pagination.js";
 import { templatesRepo } from "../templates/templates.repo.js";
 import { assertDeployable } from "../templates/templates.service.js";
 import type { Runtime } from "../templates/templates.schemas.js";
@@ -151,30 +151,17 @@ export function createAgentsService({ db, keyring, jobsWritten, now }: AgentsDep
       return renderAgent(await getRow(tenantId, agentId));
     },
 
-    async list(tenantId: string, filter: AgentFilter, limit: number, cursor: string | undefined) {
-      const rows = await agentsRepo.list(db, tenantId, filter, limit + 1, decodeCursor(cursor));
-      return toPage(rows, limit, (row) => row.id, renderAgent);
+    /** A page of `Agent`s as its JSON text (`AgentPage`), built by PostgreSQL (see agents.repo.ts). */
+    async listJson(tenantId: string, filter: AgentFilter, limit: number, cursor: string | undefined): Promise<string> {
+      const page = await agentsRepo.listJson(db, tenantId, filter, limit, decodeCursor(cursor));
+      return `{"items":[${page.items}],"next_cursor":${page.lastId === null ? "null" : JSON.stringify(encodeCursor(page.lastId))}}`;
     },
 
-    async health(tenantId: string, agentId: string) {
-      const row = await agentsRepo.health(db, tenantId, agentId);
-      if (!row) throw new ApiError("NOT_FOUND", "agent not found");
-      return {
-        agent_id: row.id,
-        status: row.status,
-        pending_action: renderPending(row),
-        last_active_at: row.lastActiveAt?.toISOString() ?? null,
-        cpu_usage_millis: row.cpuUsageMillis,
-        memory_usage_mb: row.memoryUsageMb,
-        sandbox_id: row.sandboxId,
-        last_error_code: row.lastErrorCode,
-        restart_count: row.restartCount,
-        failure_count: row.failureCount,
-        last_restart_at: row.lastRestartAt?.toISOString() ?? null,
-        last_failure_at: row.lastFailureAt?.toISOString() ?? null,
-        last_failure_code: row.lastFailureCode,
-        updated_at: row.updatedAt.toISOString(),
-      };
+    /** The agent's `AgentHealth` as JSON text, built by PostgreSQL (see agents.repo.ts). */
+    async healthJson(tenantId: string, agentId: string): Promise<string> {
+      const json = await agentsRepo.healthJson(db, tenantId, agentId);
+      if (json === undefined) throw new ApiError("NOT_FOUND", "agent not found");
+      return json;
     },
 
     /** Records `action` as pending and enqueues its job, or refuses it for the agent's current state. */
