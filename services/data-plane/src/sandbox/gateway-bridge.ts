@@ -1,7 +1,7 @@
 /**
  * The sandbox's only way out. Outside the sandbox a Unix socket per gateway endpoint forwards each connection to the
- * real gateway host:port; inside, a tiny relay (started by the prelude, inside the network namespace) listens on the
- * sandbox's loopback and forwards to that socket.
+ * real gateway host:port; inside, a tiny relay (started by the sandbox's init, inside its network namespace, for as
+ * long as the sandbox runs) listens on the sandbox's loopback and forwards to that socket.
  */
 import { chmod, rm } from "node:fs/promises";
 import { connect, createServer, type Server, type Socket } from "node:net";

@@ -1,9 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { connect, createServer as createTcpServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalSandboxProvider } from "./local.provider.js";
 import { SandboxError, type SandboxSpec } from "./sandbox.provider.js";
@@ -21,6 +22,34 @@ async function expectCode(promise: Promise<unknown>, code: SandboxError["code"])
   const err = await promise.then(() => null, (e: unknown) => e);
   expect(err).toBeInstanceOf(SandboxError);
   expect((err as SandboxError).code).toBe(code);
+}
+
+/** The pid the sandbox directory records for its running init (the `unshare` holding its namespaces). */
+async function initPid(root: string, id: string): Promise<number> {
+  return (JSON.parse(await readFile(join(root, id, "init.json"), "utf8")) as { pid: number }).pid;
+}
+
+/** Live (not a zombie) per /proc. */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  return stat !== null && !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) found.push(Number(entry));
+  }
+  return found;
+}
+
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (const deadline = Date.now() + 5000; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A node one-liner run inside the sandbox that prints "ok" or the error code of a TCP connect. */
@@ -67,7 +96,7 @@ describe("LocalSandboxProvider", () => {
   });
 
   afterAll(async () => {
-    for (const id of ["sbx-a", "sbx-b", "sbx-stateless", "sbx-misc"]) await provider?.destroy(id);
+    for (const id of ["sbx-a", "sbx-b", "sbx-stateless", "sbx-misc", "sbx-crash", "sbx-restart"]) await provider?.destroy(id);
     await new Promise((resolve) => gateway?.close(resolve));
     await new Promise((resolve) => hostOnly?.close(resolve));
     if (root !== undefined) await rm(root, { recursive: true, force: true });
@@ -176,6 +205,10 @@ describe("LocalSandboxProvider", () => {
   it("enforces limits with cgroups here and reports real usage", async () => {
     expect(await provider.limits()).toBe("cgroup-v1");
     await provider.create(spec("sbx-misc", { memoryMb: 64 }));
+    const groups = await provider.exec("sbx-misc", ["cat", "/proc/self/cgroup"]);
+    for (const controller of ["cpu", "cpuacct", "memory", "pids"]) expect(text(groups.stdout)).toMatch(new RegExp(`^\\d+:${controller}:/clawea-sbx-misc$`, "m"));
+    // rlimits: no core dumps, 4096 descriptors, files up to diskMb (512-byte blocks).
+    expect(text((await provider.exec("sbx-misc", ["sh", "-c", "ulimit -c; ulimit -n; ulimit -f"])).stdout)).toBe(`0\n4096\n${256 * 2048}\n`);
     const busy = provider.exec("sbx-misc", ["node", "-e", "const b = Buffer.alloc(16 << 20, 1); const t = Date.now(); while (Date.now() - t < 400); setTimeout(() => b.length, 800)"]);
     await new Promise((resolve) => setTimeout(resolve, 700));
     const during = await provider.stats("sbx-misc");
@@ -191,6 +224,8 @@ describe("LocalSandboxProvider", () => {
     expect(await fallback.limits()).toBe("rlimit");
     await fallback.create(spec("sbx-rlimit"));
     try {
+      // RLIMIT_DATA (KiB) stands in for the memory limit.
+      expect(text((await fallback.exec("sbx-rlimit", ["sh", "-c", "ulimit -d"])).stdout)).toBe(`${512 * 1024}\n`);
       const busy = fallback.exec("sbx-rlimit", ["node", "-e", "const t = Date.now(); while (Date.now() - t < 600);"]);
       await new Promise((resolve) => setTimeout(resolve, 450));
       const s = await fallback.stats("sbx-rlimit");
@@ -199,6 +234,85 @@ describe("LocalSandboxProvider", () => {
       await busy;
     } finally {
       await fallback.destroy("sbx-rlimit");
+    }
+  });
+
+  it("hands the caller's environment to the command only, byte for byte, never to the privileged processes before it", async () => {
+    const value = `a "b" $c \`d\` \\e\nf'g`;
+    const r = await provider.exec("sbx-a", ["sh", "-c", 'printf %s "$WEIRD"'], { env: { WEIRD: value, LD_PRELOAD: "/nonexistent/preload.so" } });
+    expect(text(r.stdout)).toBe(value);
+    // The loader complains once per process that got LD_PRELOAD: here only the command's own sh.
+    expect(text(r.stderr).match(/LD_PRELOAD/g)).toHaveLength(1);
+    await expectCode(provider.exec("sbx-a", ["true"], { env: { "BAD-NAME": "x" } }), "SANDBOX_EXEC_FAILED");
+  });
+
+  it("keeps one init per sandbox that execs join, each exec in a PID namespace of its own", async () => {
+    const pid = await initPid(root, "sbx-a");
+    const first = await provider.exec("sbx-a", ["sh", "-c", "echo $$; hostname; ls /proc | grep -c '^[0-9]'"]);
+    // The command runs as the child of the exec's PID 1 (the prelude).
+    expect(text(first.stdout).split("\n").slice(0, 2)).toEqual(["2", "sandbox"]);
+    // The prelude (PID 1), sh, ls and grep: nothing of the init, the relay or other execs.
+    expect(Number(text(first.stdout).split("\n")[2])).toBeLessThanOrEqual(4);
+    await provider.exec("sbx-a", ["true"]);
+    expect(await initPid(root, "sbx-a")).toBe(pid);
+    expect(await running(pid)).toBe(true);
+  });
+
+  it("reports a crashed init as a retryable SANDBOX_NOT_FOUND until start brings up a new one", async () => {
+    await provider.create(spec("sbx-crash"));
+    await provider.writeFile("sbx-crash", "kept.txt", bytes("kept"));
+    const pid = await initPid(root, "sbx-crash");
+    // The gateway relay dies (the init's only child): the init ends with it, and so does the sandbox.
+    const [pid1] = await childrenOf(pid);
+    const [relay] = await childrenOf(pid1!);
+    process.kill(relay!, "SIGKILL");
+    await eventually(async () => !(await running(pid)), "the init is gone");
+    const err = await provider.exec("sbx-crash", ["true"]).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SandboxError);
+    expect([(err as SandboxError).code, (err as SandboxError).retryable]).toEqual(["SANDBOX_NOT_FOUND", true]);
+    await expectCode(provider.stats("sbx-crash"), "SANDBOX_NOT_FOUND");
+
+    await provider.start("sbx-crash");
+    expect(await initPid(root, "sbx-crash")).not.toBe(pid);
+    expect(text((await provider.exec("sbx-crash", ["cat", "kept.txt"])).stdout)).toBe("kept");
+    expect((await provider.stats("sbx-crash")).memoryBytes).toBeGreaterThan(0);
+  });
+
+  it("lets another data-plane process use a running init rather than start a second one", async () => {
+    const pid = await initPid(root, "sbx-a");
+    const other = new LocalSandboxProvider({ root, hidePaths: ["/work"] });
+    const r = await other.exec("sbx-a", ["sh", "-c", 'echo "$CLAWEA_SANDBOX_ID"; cat secret.txt']);
+    expect(text(r.stdout)).toBe("sbx-a\na-only");
+    expect(await initPid(root, "sbx-a")).toBe(pid);
+  });
+
+  it("dies with its data plane, execs included, and the next data plane starts it again on first use", async () => {
+    const mark = "37.75";
+    // node with tsx's loader (not the tsx CLI, which would run the data plane in a grandchild the kill misses).
+    const tsxLoader = new URL("../../../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
+    const dataPlane = spawn(process.execPath, ["--import", tsxLoader, fileURLToPath(new URL("./local.restart.test-support.ts", import.meta.url))], {
+      env: { ...process.env, SANDBOX_ROOT: root, SANDBOX_SPEC: JSON.stringify(spec("sbx-restart")), EXEC_MARK: mark },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise((resolve) => dataPlane.once("exit", resolve));
+    await new Promise<void>((resolve, reject) => {
+      dataPlane.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
+      dataPlane.once("exit", () => reject(new Error("the data-plane process exited before it was ready")));
+    });
+    const pid = await initPid(root, "sbx-restart");
+    expect(await running(pid)).toBe(true);
+    dataPlane.kill("SIGKILL");
+    await exited;
+    await eventually(async () => !(await running(pid)) && String(spawnSync("pgrep", ["-f", `sleep ${mark}`]).stdout).trim() === "", "the init and its exec are gone");
+
+    const next = new LocalSandboxProvider({ root, hidePaths: ["/work"] });
+    try {
+      await next.writeFile("sbx-restart", "note.txt", bytes("still here"));
+      const r = await next.exec("sbx-restart", ["sh", "-c", 'cat note.txt; curl -sS "$OPENAI_BASE_URL/after-restart"']);
+      expect(text(r.stdout)).toBe("still heregateway saw /v1/after-restart");
+      expect(await initPid(root, "sbx-restart")).not.toBe(pid);
+    } finally {
+      await next.destroy("sbx-restart");
     }
   });
 

@@ -2,6 +2,7 @@
  * CPU and memory limits for local sandboxes: a cgroup v1 group per sandbox (cpu quota, memory limit, pids limit) when the
  * hierarchies are writable, otherwise per-process rlimits. Also the source of `stats`.
  */
+import { closeSync, openSync, constants as fsConstants } from "node:fs";
 import { access, constants, mkdir, readdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import type { SandboxSpec } from "./sandbox.provider.js";
 
@@ -27,9 +28,24 @@ export function cgroupDir(cgroupRoot: string, controller: Controller, sandboxId:
   return `${cgroupRoot}/${controller}/clawea-${sandboxId}`;
 }
 
-/** Files the exec wrapper writes its pid into before becoming the sandbox, so nothing escapes the group by forking early. */
-export function cgroupProcFiles(cgroupRoot: string, sandboxId: string): string[] {
-  return CONTROLLERS.map((c) => `${cgroupDir(cgroupRoot, c, sandboxId)}/cgroup.procs`);
+/**
+ * The sandbox's cgroup.procs files, opened for writing (close them once handed to a child). A sandbox's PID 1 writes
+ * "0" (itself) into each before it starts anything, so nothing escapes the groups by forking early; the check is on
+ * the opener's credentials, so the unprivileged exec prelude can join too (and closes them before the command).
+ */
+export function openCgroupProcs(cgroupRoot: string, sandboxId: string): number[] {
+  const fds: number[] = [];
+  try {
+    for (const c of CONTROLLERS) fds.push(openSync(`${cgroupDir(cgroupRoot, c, sandboxId)}/cgroup.procs`, fsConstants.O_WRONLY));
+  } catch (err) {
+    closeFds(fds);
+    throw err;
+  }
+  return fds;
+}
+
+export function closeFds(fds: readonly number[]): void {
+  for (const fd of fds) closeSync(fd);
 }
 
 export async function createCgroups(cgroupRoot: string, spec: SandboxSpec): Promise<void> {
@@ -70,11 +86,14 @@ export async function cgroupUsage(cgroupRoot: string, sandboxId: string): Promis
   return { cpuMillisUsed: cpuNs / 1e6, memoryBytes: memory };
 }
 
-/** rlimits applied in both modes: no core dumps, bounded files and descriptors; RLIMIT_DATA stands in for memory without cgroups. */
-export function prlimitArgs(spec: SandboxSpec, mode: LimitsMode): string[] {
-  const args = ["--core=0", "--nofile=4096", `--fsize=${spec.diskMb * MIB}`];
-  if (mode === "rlimit") args.push(`--data=${spec.memoryMb * MIB}`);
-  return args;
+/**
+ * rlimits applied in both modes, as `ulimit` letter=value settings for the preludes' POSIX sh (-f counts 512-byte blocks,
+ * -d KiB): no core dumps, bounded files and descriptors; RLIMIT_DATA stands in for memory without cgroups.
+ */
+export function ulimitSettings(spec: SandboxSpec, mode: LimitsMode): string[] {
+  const settings = ["c=0", "n=4096", `f=${spec.diskMb * 2048}`];
+  if (mode === "rlimit") settings.push(`d=${spec.memoryMb * 1024}`);
+  return settings;
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;

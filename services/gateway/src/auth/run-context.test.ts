@@ -105,9 +105,10 @@ describe("the agent's WPC and the parents it inherits", () => {
   }
 
   it("resolves parents from the tenant's registry (the newest document with the policy_id), re-read after a short TTL", async () => {
-    const { clock, authenticator } = withClock();
     const agent = await gw.addAgent(child);
     const token = await gw.token({ agent });
+    // The test's clock starts after the token is minted: under load, minting can take longer than the skew allows.
+    const { clock, authenticator } = withClock();
     const parentHash = async () => {
       const result = await authenticator.authenticate(token);
       return result.ok ? result.run.policy.layers.map((l) => l.policy_hash_b64u) : result.reasonCode;
@@ -132,9 +133,9 @@ describe("the agent's WPC and the parents it inherits", () => {
   });
 
   it("keeps a policy that inherits nothing for good: its hash fixes it", async () => {
-    const { clock, authenticator } = withClock();
     const agent = await gw.addAgent(defaultPolicy());
     const token = await gw.token({ agent });
+    const { clock, authenticator } = withClock();
     expect(await authenticator.authenticate(token)).toMatchObject({ ok: true });
     await gw.database.db.delete(policies).where(and(eq(policies.tenantId, agent.tenantId), eq(policies.hash, agent.policyHash)));
     clock.ms += 3_600_000;
