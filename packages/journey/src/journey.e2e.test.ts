@@ -85,6 +85,12 @@ describe("the main journey on the real platform", () => {
     expect(result.verdict).toBe("PASS");
     expect(result.cliExitCode).toBe(0);
     journeyPlanHash = unwrap(await result.tenant.developer.GET("/v1/runs/{run_id}", { params: { path: { run_id: result.runId } } })).plan_hash;
+    // Metering: the run's model tokens and its sandbox compute time are in the tenant's usage.
+    const usage = unwrap(
+      await result.tenant.admin.GET("/v1/usage", { params: { query: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), group_by: "agent", limit: 100, format: "json" } } }),
+    ) as { rows: { group: string | null; kind: string }[] };
+    const kinds = usage.rows.filter((row) => row.group === result.tenant.agentId).map((row) => row.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["compute_seconds", "tokens_in", "tokens_out"]));
     // Exactly the approved call reached the host, once, and the approved file is in the workspace.
     expect(target.received.slice(before)).toEqual([{ method: "POST", path: "/notify", body: '{"text":"release 1.0 ready"}' }]);
     const health = unwrap(await result.tenant.admin.GET("/v1/agents/{agent_id}/health", { params: { path: { agent_id: result.tenant.agentId } } }));

@@ -20,6 +20,7 @@ import { hashJcsB64u } from "@clawea/protocol";
 import { enqueue, type JobPayload } from "@clawea/queue";
 import { appendRunEvent, isRevoked, moveRun, readRunEvents, type ArtifactStore, type RunRow } from "@clawea/runs";
 import type { SandboxProvider, SandboxSpec } from "../sandbox/sandbox.provider.js";
+import { recordRunCompute } from "../lifecycle/metering.js";
 import { sandboxSpecFor } from "../lifecycle/sandbox-spec.js";
 import { runAgent, type AgentRunResult } from "./agent-runner.js";
 import type { BuildEvidence } from "./evidence.js";
@@ -111,8 +112,9 @@ export function createRunHandlers(deps: RunHandlerDeps) {
     }
   }
 
-  /** Records what the agent did (tool calls) as chain events, in its order. */
+  /** Records what the agent did (tool calls) as chain events, in its order, and the phase's compute time as usage. */
   async function recordAgentLines(run: RunRow, phase: string, result: AgentRunResult): Promise<void> {
+    await recordRunCompute(db, { tenantId: run.tenantId, agentId: run.agentId, runId: run.id, seconds: result.durationMs / 1000, at: now() });
     await db.transaction(async (tx) => {
       for (const line of result.lines) {
         if (line.type !== "tool_call") continue;
