@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
+import pg from "pg";
 import { validateUpstream } from "@clawea/testkit";
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
@@ -85,12 +86,15 @@ describe("the main journey on the real platform", () => {
     expect(result.verdict).toBe("PASS");
     expect(result.cliExitCode).toBe(0);
     journeyPlanHash = unwrap(await result.tenant.developer.GET("/v1/runs/{run_id}", { params: { path: { run_id: result.runId } } })).plan_hash;
-    // Metering: the run's model tokens and its sandbox compute time are in the tenant's usage.
-    const usage = unwrap(
-      await result.tenant.admin.GET("/v1/usage", { params: { query: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), group_by: "agent", limit: 100, format: "json" } } }),
-    ) as { rows: { group: string | null; kind: string }[] };
-    const kinds = usage.rows.filter((row) => row.group === result.tenant.agentId).map((row) => row.kind);
-    expect(kinds).toEqual(expect.arrayContaining(["compute_seconds", "tokens_in", "tokens_out"]));
+    // Metering: the run's model tokens and each phase's sandbox compute time, recorded against the run.
+    const db = new pg.Client({ connectionString: platform.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ kind: string }>("select distinct kind from usage_events where run_id = $1", [result.runId]);
+      expect(rows.map((row) => row.kind).sort()).toEqual(["compute_seconds", "tokens_in", "tokens_out"]);
+    } finally {
+      await db.end();
+    }
     // Exactly the approved call reached the host, once, and the approved file is in the workspace.
     expect(target.received.slice(before)).toEqual([{ method: "POST", path: "/notify", body: '{"text":"release 1.0 ready"}' }]);
     const health = unwrap(await result.tenant.admin.GET("/v1/agents/{agent_id}/health", { params: { path: { agent_id: result.tenant.agentId } } }));

@@ -20,6 +20,8 @@ async function freePort(): Promise<number> {
 
 export interface TestPlatform extends Platform {
   devDir: string;
+  /** The platform's own database, for what no API shows (e.g. per-run usage rows). */
+  databaseUrl: string;
   sandboxRoot: string;
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   return {
     ...platform,
     devDir,
+    databaseUrl: `${server}/${database}`,
     sandboxRoot: join(devDir, "sandboxes"),
     async close() {
       await platform.stop();

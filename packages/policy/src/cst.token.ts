@@ -86,6 +86,9 @@ export type CstVerification =
   | { readonly ok: false; readonly reason_code: CstReasonCode; readonly detail: string };
 
 export const CST_SCOPE_PREFIX = "clawea:";
+
+/** The audience of every run CST: the gateway is the service that checks them (the data plane too, before an apply). */
+export const CST_GATEWAY_AUDIENCE = "clawea-gateway";
 const BINDING_PREFIXES = {
   tenant: "clawea:tenant:",
   run: "clawea:run:",

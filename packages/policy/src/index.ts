@@ -59,6 +59,7 @@ export { DEFAULT_PORTS, type Destination, type EgressPattern, type Scheme } from
 export type { Condition, ConditionOperator, Resource, Rule } from "./rules.eval.js";
 export {
   CST_REASON_CODES,
+  CST_GATEWAY_AUDIENCE,
   CST_SCOPE_PREFIX,
   mintCst,
   readBinding,

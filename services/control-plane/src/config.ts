@@ -4,6 +4,7 @@ import { keyringFrom, type Keyring } from "@clawea/db";
 import { resolve } from "node:path";
 import { b64uDecode, isDidKey, keyPairFromSeed, type KeyPair } from "@clawea/protocol";
 import { ArtifactConfigError, artifactStoreConfig, type ArtifactStoreConfig } from "@clawea/runs";
+import { queuePrefixOf } from "@clawea/queue";
 
 export interface Config {
   host: string;
@@ -58,8 +59,8 @@ function artifactStore(env: NodeJS.ProcessEnv): ArtifactStoreConfig {
 }
 
 function queuePrefix(env: NodeJS.ProcessEnv): string {
-  const prefix = env.QUEUE_PREFIX || "bull";
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new ConfigError(`QUEUE_PREFIX must be 1-64 letters, digits, '_', '.', '-', got ${prefix}`);
+  const prefix = queuePrefixOf(env.QUEUE_PREFIX);
+  if (prefix === null) throw new ConfigError(`QUEUE_PREFIX must be 1-64 letters, digits, '_', '.', '-', got ${env.QUEUE_PREFIX}`);
   return prefix;
 }
 

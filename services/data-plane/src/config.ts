@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { keyringFrom, type Keyring } from "@clawea/db";
 import { b64uDecode, isDidKey, keyPairFromSeed, type KeyPair } from "@clawea/protocol";
 import { ArtifactConfigError, artifactStoreConfig, type ArtifactStoreConfig } from "@clawea/runs";
+import { queuePrefixOf } from "@clawea/queue";
 
 export const SANDBOX_PROVIDERS = ["local", "cloudflare"] as const;
 export type SandboxProviderName = (typeof SANDBOX_PROVIDERS)[number];
@@ -117,8 +118,8 @@ function artifactStore(env: NodeJS.ProcessEnv, root: string): ArtifactStoreConfi
 }
 
 function queuePrefix(env: NodeJS.ProcessEnv): string {
-  const prefix = env.QUEUE_PREFIX || "bull";
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new ConfigError(`QUEUE_PREFIX must be 1-64 letters, digits, '_', '.', '-', got ${prefix}`);
+  const prefix = queuePrefixOf(env.QUEUE_PREFIX);
+  if (prefix === null) throw new ConfigError(`QUEUE_PREFIX must be 1-64 letters, digits, '_', '.', '-', got ${env.QUEUE_PREFIX}`);
   return prefix;
 }
 

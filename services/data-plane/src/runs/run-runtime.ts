@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { AGENT_ENTRY } from "@clawea/reference-agent";
 import { type Db, type Keyring } from "@clawea/db";
 import type { KeyPair } from "@clawea/protocol";
-import { artifactStore, moveRun, type ArtifactBlobs } from "@clawea/runs";
+import { artifactStore, isTerminal, moveRun, type ArtifactBlobs } from "@clawea/runs";
 import { createTransparencyLog } from "@clawea/translog";
 import type { SandboxProvider, SandboxSpec } from "../sandbox/sandbox.provider.js";
 import { createEvidenceBuilder, type LogAnchor } from "./evidence.js";
@@ -93,7 +93,7 @@ export function createRunRuntime(options: RunRuntimeOptions) {
       moveRun(tx, { tenantId: payload.tenant_id, runId: payload.run_id, to: "failed", actor: "data-plane", now: now(), patch: { reasonCode: "DATA_PLANE_INTERNAL" }, detail: { reason_code: "DATA_PLANE_INTERNAL" } }),
     );
     const run = moved ?? (await repo.get(payload.tenant_id, payload.run_id));
-    if (run && ["failed", "denied", "cancelled", "completed"].includes(run.state)) await buildEvidence(run).catch(() => undefined);
+    if (run && isTerminal(run.state)) await buildEvidence(run).catch(() => undefined);
   }
   return { handlers, buildEvidence, artifacts, log, giveUp };
 }

@@ -15,10 +15,10 @@ import { UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import { agents, approvals, egressRecords, gatewayReceipts, policies, runs, sealBinding, unseal, type Db, type Keyring } from "@clawea/db";
-import { buildPlan, decide, scopeOf, resolvePolicy, verifyCst, type ApprovedScope, type IntendedSideEffect, type Plan, type Policy } from "@clawea/policy";
+import { buildPlan, CST_GATEWAY_AUDIENCE, decide, scopeOf, resolvePolicy, verifyCst, type ApprovedScope, type IntendedSideEffect, type Plan, type Policy } from "@clawea/policy";
 import { hashJcsB64u } from "@clawea/protocol";
 import { enqueue, type JobPayload } from "@clawea/queue";
-import { appendRunEvent, isRevoked, moveRun, readRunEvents, type ArtifactStore, type RunRow } from "@clawea/runs";
+import { appendRunEvent, isRevoked, isTerminal, moveRun, readRunEvents, type ArtifactStore, type RunRow } from "@clawea/runs";
 import type { SandboxProvider, SandboxSpec } from "../sandbox/sandbox.provider.js";
 import { recordRunCompute } from "../lifecycle/metering.js";
 import { sandboxSpecFor } from "../lifecycle/sandbox-spec.js";
@@ -289,7 +289,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
       if (!cst) return fail(run, "APPLY_CST_INVALID", "the apply CST is missing or cannot be opened", log);
       const verified = await verifyCst(cst, {
         trustedIssuers: deps.cstIssuers,
-        audience: "clawea-gateway",
+        audience: CST_GATEWAY_AUDIENCE,
         now: now().toISOString(),
         expected: { tenant_id: run.tenantId, run_id: run.id, phase: "apply", agent_did: agent.did, policy_hash_b64u: run.policyHash, approved_scope_hash_b64u: granted.scope_hash_b64u },
         isRevoked: (jti: string) => isRevoked(deps.redis, jti),
@@ -392,7 +392,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
     async "run.finalize"(payload: RunPayload): Promise<RunOutcome> {
       const loaded = await load(payload);
       if (!loaded) return { outcome: "skipped", reason: "run not found" };
-      if (!["denied", "cancelled", "failed", "completed"].includes(loaded.run.state)) return { outcome: "skipped", reason: `run is ${loaded.run.state}` };
+      if (!isTerminal(loaded.run.state)) return { outcome: "skipped", reason: `run is ${loaded.run.state}` };
       await finish(loaded.run);
       return { outcome: "done", state: loaded.run.state };
     },

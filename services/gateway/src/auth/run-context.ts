@@ -9,10 +9,10 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { agents, policies, type Db } from "@clawea/db";
 import type { ReasonCode } from "@clawea/protocol";
-import { inheritsOf, resolvePolicy, verifyCst, type CstClaims, type CstVerification, type NormalizeResult, type Policy, type RunPhase } from "@clawea/policy";
+import { CST_GATEWAY_AUDIENCE, inheritsOf, resolvePolicy, verifyCst, type CstClaims, type CstVerification, type NormalizeResult, type Policy, type RunPhase } from "@clawea/policy";
 import { isRevoked } from "@clawea/runs";
 
-export const GATEWAY_AUDIENCE = "clawea-gateway";
+export const GATEWAY_AUDIENCE = CST_GATEWAY_AUDIENCE;
 
 export interface RunContext {
   tenantId: string;

@@ -6,10 +6,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { seal, sealBinding, type Keyring } from "@clawea/db";
-import { mintCst, type RunPhase } from "@clawea/policy";
+import { CST_GATEWAY_AUDIENCE, mintCst, type RunPhase } from "@clawea/policy";
 import type { KeyPair } from "@clawea/protocol";
 
-export const GATEWAY_AUDIENCE = "clawea-gateway";
 
 const GRANTS: Readonly<Record<RunPhase, readonly string[]>> = {
   plan: ["model:invoke", "side_effect:network_egress"],
@@ -42,7 +41,7 @@ export async function mintRunToken(input: RunTokenInput): Promise<RunToken> {
   const token = await mintCst({
     claims: {
       sub: input.agentDid,
-      aud: GATEWAY_AUDIENCE,
+      aud: CST_GATEWAY_AUDIENCE,
       exp,
       policy_hash_b64u: input.policyHash,
       scope: [...GRANTS[input.phase]],
