@@ -3,7 +3,7 @@
  * once per machine by `pnpm install`), its config for a run behind the clawea gateway, and the
  * launcher the data plane runs in a sandbox.
  */
-export { NODE24_BIN, NODE24_MINIMUM, NODE24_PACKAGES, OPENCLAW_ENTRY, OPENCLAW_LAUNCHER, OPENCLAW_VERSION, runtimeProblem, runtimeVersions } from "./runtime-paths.js";
+export { NODE24_BIN, NODE24_MINIMUM, NODE24_PACKAGES, OPENCLAW_ENTRY, OPENCLAW_LAUNCHER, OPENCLAW_VERSION, PENDING_LIFECYCLE_MARKS, retirePendingLifecycle, runtimeProblem, runtimeVersions } from "./runtime-paths.js";
 export {
   ALWAYS_DENIED_TOOLS,
   EXEC_MODES,

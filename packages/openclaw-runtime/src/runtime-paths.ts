@@ -5,7 +5,7 @@
  * `bin/node`). Resolving never throws, so importing this package works on a machine without them
  * (macOS, an unsupported CPU); `runtimeProblem` says what is missing.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, parse } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,7 +76,31 @@ function atLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-/** Why OpenClaw cannot run on this machine, or null when it can (files present, versions right). */
+/** OpenClaw's marks of an install whose lifecycle scripts have not run (the current one and the legacy guard). */
+export const PENDING_LIFECYCLE_MARKS = [".openclaw-lifecycle-pending", join("dist", "openclaw-install-guard")] as const;
+
+/**
+ * OpenClaw marks a fresh install "lifecycle pending" and, on its first start, runs its install scripts
+ * itself and clears the mark. We install it without them (pnpm-workspace.yaml `allowBuilds`) and start
+ * it in a sandbox where its package is read-only, so that first start would fail (EROFS) on every fresh
+ * machine. The marks are retired here, outside any sandbox, as OpenClaw's own "discard" does: the
+ * scripts stay unrun. Returns why it could not, or null.
+ */
+export function retirePendingLifecycle(packageRoot: string | null = openclawDir): string | null {
+  if (packageRoot === null) return null;
+  for (const mark of PENDING_LIFECYCLE_MARKS) {
+    const path = join(packageRoot, mark);
+    if (!existsSync(path)) continue;
+    try {
+      rmSync(path, { force: true });
+    } catch (error) {
+      return `openclaw's install is marked pending (${mark}) and the mark cannot be removed: ${(error as Error).message}`;
+    }
+  }
+  return null;
+}
+
+/** Why OpenClaw cannot run on this machine, or null when it can (files present, versions right, install settled). */
 export function runtimeProblem(): string | null {
   if (nodePackage === undefined) return `no Node 24 binary package for ${process.platform}-${process.arch} (supported: ${Object.keys(NODE24_PACKAGES).join(", ")})`;
   if (NODE24_BIN === "" || !existsSync(NODE24_BIN)) return `${nodePackage} is not installed (run pnpm install)`;
@@ -88,5 +112,5 @@ export function runtimeProblem(): string | null {
   if (node === null || !((major === 24 && atLeast(node, NODE24_MINIMUM)) || (major === 26 && atLeast(node, "26.1.0")) || major > 26)) {
     return `${nodePackage} ${node ?? "?"} cannot run OpenClaw (needs >= ${NODE24_MINIMUM} < 25, or >= 26.1)`;
   }
-  return null;
+  return retirePendingLifecycle();
 }
