@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { base64urlnopad } from "@scure/base";
 import { b64uDecode, b64uEncode, base58btcDecode, base58btcEncode, isB64u } from "./encoding.js";
 import { sha256B64u } from "./hash.js";
 
@@ -10,6 +11,14 @@ describe("base64url", () => {
       expect(new TextDecoder().decode(b64uDecode(encoded))).toBe(plain);
     }
     expect(b64uEncode(Uint8Array.from([0xfb, 0xff]))).toBe("-_8");
+  });
+
+  it("encodes as the browser build does, views into larger buffers included", () => {
+    const backing = new Uint8Array(300).map((_, i) => (i * 37 + 11) & 0xff);
+    for (let length = 0; length < 70; length++) {
+      const view = backing.subarray(length, length * 3);
+      expect(b64uEncode(view)).toBe(base64urlnopad.encode(view));
+    }
   });
 
   it("rejects padding, the standard alphabet and non-canonical tails", () => {

@@ -9,7 +9,11 @@ export function utf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
 }
 
+// Node's Buffer encodes natively (receipts are encoded on every model call); browsers use @scure/base. Same output.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 export function b64uEncode(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
   return base64urlnopad.encode(bytes);
 }
 

@@ -136,4 +136,15 @@ describe("signed envelopes", () => {
     expect(() => signEnvelope({ envelopeType: "proof_bundle", payload: {}, signer: { ...signer, did: other.did }, issuedAt })).toThrow();
     expect(() => signEnvelope({ envelopeType: "proof_bundle", payload: {}, signer, issuedAt: "now" })).toThrow();
   });
+
+  it("checks a signer it has used before again once its DID or key changes", () => {
+    const mutable = { ...generateKeyPair() };
+    signEnvelope({ envelopeType: "proof_bundle", payload: {}, signer: mutable, issuedAt });
+    mutable.did = generateKeyPair().did;
+    expect(() => signEnvelope({ envelopeType: "proof_bundle", payload: {}, signer: mutable, issuedAt })).toThrow(/does not name its public key/);
+    const swapped = { ...generateKeyPair() };
+    signEnvelope({ envelopeType: "proof_bundle", payload: {}, signer: swapped, issuedAt });
+    swapped.publicKey = generateKeyPair().publicKey;
+    expect(() => signEnvelope({ envelopeType: "proof_bundle", payload: {}, signer: swapped, issuedAt })).toThrow(/does not name its public key/);
+  });
 });

@@ -77,11 +77,19 @@ export interface SignEnvelopeInput<P, T extends EnvelopeType> {
  * Signs `payload` as an envelope of `envelopeType`. The payload is re-emitted with its keys in canonical
  * order, so the document-order hash upstream tools compute equals our JCS hash.
  */
+// A long-lived signer (the gateway signs every model call) is checked once, not base58-encoded per signature.
+const checkedSigners = new WeakMap<KeyPair, { publicKey: Uint8Array; did: string }>();
+
+function assertSignerNamesItsKey(signer: KeyPair): void {
+  const checked = checkedSigners.get(signer);
+  if (checked && checked.publicKey === signer.publicKey && checked.did === signer.did) return;
+  if (didFromPublicKey(signer.publicKey) !== signer.did) throw new ProtocolError("MALFORMED_KEY", "signer DID does not name its public key");
+  checkedSigners.set(signer, { publicKey: signer.publicKey, did: signer.did });
+}
+
 export function signEnvelope<P, T extends EnvelopeType>(input: SignEnvelopeInput<P, T>): SignedEnvelope<P, T> {
   if (!isRfc3339(input.issuedAt)) throw new ProtocolError("MALFORMED_ENVELOPE", "issuedAt must be RFC 3339", "issued_at");
-  if (didFromPublicKey(input.signer.publicKey) !== input.signer.did) {
-    throw new ProtocolError("MALFORMED_KEY", "signer DID does not name its public key");
-  }
+  assertSignerNamesItsKey(input.signer);
   const payload = canonicalCopy(input.payload);
   const payloadHash = sha256B64u(canonicalize(payload));
   const envelope: SignedEnvelope<P, T> = {

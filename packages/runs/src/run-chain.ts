@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { nextEvent, type ChainEvent } from "@clawea/protocol";
-import { newId, runEvents, runs, type Executor } from "@clawea/db";
+import { newId, runEvents, type Executor } from "@clawea/db";
 
 /** The run is not one of the tenant's: nothing was appended. */
 export class RunNotFoundError extends Error {
@@ -34,37 +34,152 @@ export interface AppendedEvent extends ChainEvent {
 
 /** Appends one event; run it inside the caller's transaction when the event must commit with other writes. */
 export async function appendRunEvent(tx: Executor, input: AppendEventInput): Promise<AppendedEvent> {
-  const locked = await tx.execute<{ chain_head: string | null; chain_length: number }>(
-    sql`select chain_head, chain_length from runs where id = ${input.runId} and tenant_id = ${input.tenantId} for update`,
-  );
-  const head = locked.rows[0];
-  if (!head) throw new RunNotFoundError(input.runId);
-  const prev = head.chain_head === null ? [] : [{ event_hash_b64u: head.chain_head } as ChainEvent];
-  const event = nextEvent(prev, input.runId, {
-    event_id: newId("event"),
-    event_type: input.eventType,
-    timestamp: input.now.toISOString(),
-    payload: input.payload,
+  const [event] = await appendRunEvents(tx, [input]);
+  if (!event) throw new RunNotFoundError(input.runId);
+  return event;
+}
+
+/** Where a run's chain ends: the last event's hash (null before the first) and the number of events. */
+export interface ChainHead {
+  head: string | null;
+  length: number;
+}
+
+const keyOf = (tenantId: string, runId: string) => `${tenantId}\u0000${runId}`;
+
+/** Links `inputs` (all of one run) after `from`, in the order given; pure. */
+function linkEvents(from: ChainHead, inputs: readonly AppendEventInput[]): AppendedEvent[] {
+  let { head, length } = from;
+  return inputs.map((input) => {
+    const prev = head === null ? [] : [{ event_hash_b64u: head } as ChainEvent];
+    const event = nextEvent(prev, input.runId, { event_id: newId("event"), event_type: input.eventType, timestamp: input.now.toISOString(), payload: input.payload });
+    const appended = { ...event, seq: length, actor: input.actor, payload: input.payload };
+    head = event.event_hash_b64u;
+    length += 1;
+    return appended;
   });
-  const seq = head.chain_length;
-  await tx.insert(runEvents).values({
-    runId: input.runId,
-    seq,
-    tenantId: input.tenantId,
+}
+
+/** Groups inputs by run, keeping each run's order; `at` maps each group member back to its input's index. */
+function byRun(inputs: readonly AppendEventInput[]): Map<string, { tenantId: string; runId: string; inputs: AppendEventInput[]; at: number[] }> {
+  const groups = new Map<string, { tenantId: string; runId: string; inputs: AppendEventInput[]; at: number[] }>();
+  inputs.forEach((input, i) => {
+    const key = keyOf(input.tenantId, input.runId);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { tenantId: input.tenantId, runId: input.runId, inputs: [], at: [] }));
+    group.inputs.push(input);
+    group.at.push(i);
+  });
+  return groups;
+}
+
+function eventRows(tenantId: string, events: readonly AppendedEvent[]) {
+  return events.map((event) => ({
+    runId: event.run_id,
+    seq: event.seq,
+    tenantId,
     eventId: event.event_id,
     eventType: event.event_type,
     timestamp: event.timestamp,
-    actor: input.actor,
-    payload: input.payload,
+    actor: event.actor,
+    payload: event.payload,
     payloadHash: event.payload_hash_b64u,
     prevHash: event.prev_hash_b64u,
     eventHash: event.event_hash_b64u,
-  });
-  await tx
-    .update(runs)
-    .set({ chainHead: event.event_hash_b64u, chainLength: seq + 1 })
-    .where(and(eq(runs.id, input.runId), eq(runs.tenantId, input.tenantId)));
-  return { ...event, seq, actor: input.actor, payload: input.payload };
+  }));
+}
+
+/**
+ * Appends several events, to one run or many, with three statements whatever their number: every run
+ * named is locked by one select (in id order, so two batches naming the same runs cannot deadlock),
+ * each run's events are linked in the order given, and all are written by one insert and one update.
+ * A run the tenant does not have gets null in its place and nothing is written for it.
+ */
+export async function appendRunEvents(tx: Executor, inputs: readonly AppendEventInput[]): Promise<(AppendedEvent | null)[]> {
+  if (inputs.length === 0) return [];
+  const groups = byRun(inputs);
+  const locked = await tx.execute<{ id: string; tenant_id: string; chain_head: string | null; chain_length: number }>(
+    sql`select id, tenant_id, chain_head, chain_length from runs
+        where (id, tenant_id) in (${sql.join([...groups.values()].map((g) => sql`(${g.runId}, ${g.tenantId})`), sql`, `)})
+        order by id for update`,
+  );
+  const appended: (AppendedEvent | null)[] = inputs.map(() => null);
+  const moved: { group: { tenantId: string; runId: string }; events: AppendedEvent[] }[] = [];
+  for (const row of locked.rows) {
+    const group = groups.get(keyOf(row.tenant_id, row.id))!;
+    const events = linkEvents({ head: row.chain_head, length: Number(row.chain_length) }, group.inputs);
+    events.forEach((event, k) => (appended[group.at[k]!] = event));
+    moved.push({ group, events });
+  }
+  if (moved.length === 0) return appended;
+  await tx.insert(runEvents).values(moved.flatMap(({ group, events }) => eventRows(group.tenantId, events)));
+  await tx.execute(sql`update runs set chain_head = v.head, chain_length = v.length
+      from (values ${sql.join(
+        moved.map(({ group, events }) => sql`(${group.runId}, ${group.tenantId}, ${events.at(-1)!.event_hash_b64u}, ${events.at(-1)!.seq + 1}::integer)`),
+        sql`, `,
+      )}) as v(id, tenant_id, head, length)
+      where runs.id = v.id and runs.tenant_id = v.tenant_id`);
+  return appended;
+}
+
+/** The chain heads of the runs named (no lock); a run the tenant does not have is absent. */
+export async function readChainHeads(db: Executor, runsNamed: readonly { tenantId: string; runId: string }[]): Promise<Map<string, ChainHead>> {
+  if (runsNamed.length === 0) return new Map();
+  const rows = await db.execute<{ id: string; tenant_id: string; chain_head: string | null; chain_length: number }>(
+    sql`select id, tenant_id, chain_head, chain_length from runs
+        where (id, tenant_id) in (${sql.join(runsNamed.map((r) => sql`(${r.runId}, ${r.tenantId})`), sql`, `)})`,
+  );
+  return new Map(rows.rows.map((row) => [keyOf(row.tenant_id, row.id), { head: row.chain_head, length: Number(row.chain_length) }]));
+}
+
+export type ConditionalAppend = { ok: true; events: AppendedEvent[]; head: ChainHead } | { ok: false };
+
+/**
+ * Appends each run's events only if its chain still ends where the caller last saw it, in one
+ * statement: no transaction, no lock held across round trips. A run whose head moved meanwhile (another
+ * plane appended) is left untouched and answered `ok: false`; the caller reads its head again. Two
+ * appenders expecting the same head cannot both succeed: the second update waits for the first's row
+ * lock and then no longer matches.
+ */
+export async function appendRunEventsAfter(
+  db: Executor,
+  batches: readonly { tenantId: string; runId: string; expected: ChainHead; inputs: readonly AppendEventInput[] }[],
+): Promise<ConditionalAppend[]> {
+  if (batches.length === 0) return [];
+  const linked = batches.map((batch) => ({ batch, events: linkEvents(batch.expected, batch.inputs) }));
+  const heads = sql.join(
+    linked.map(
+      ({ batch, events }) =>
+        sql`(${batch.runId}::text, ${batch.tenantId}::text, ${batch.expected.head}::text, ${batch.expected.length}::integer, ${events.at(-1)!.event_hash_b64u}::text, ${events.at(-1)!.seq + 1}::integer)`,
+    ),
+    sql`, `,
+  );
+  const rows = sql.join(
+    linked.flatMap(({ batch, events }) =>
+      eventRows(batch.tenantId, events).map(
+        (row) =>
+          sql`(${row.runId}::text, ${row.seq}::integer, ${row.tenantId}::text, ${row.eventId}::text, ${row.eventType}::text, ${row.timestamp}::text, ${row.actor}::text, ${JSON.stringify(row.payload)}::jsonb, ${row.payloadHash}::text, ${row.prevHash}::text, ${row.eventHash}::text)`,
+      ),
+    ),
+    sql`, `,
+  );
+  const written = await db.execute<{ run_id: string; tenant_id: string }>(sql`
+    with heads (id, tenant_id, prev, length, head, new_length) as (values ${heads}),
+    moved as (
+      update runs set chain_head = heads.head, chain_length = heads.new_length
+      from heads
+      where runs.id = heads.id and runs.tenant_id = heads.tenant_id
+        and runs.chain_head is not distinct from heads.prev and runs.chain_length = heads.length
+      returning runs.id, runs.tenant_id
+    )
+    insert into run_events (run_id, seq, tenant_id, event_id, event_type, timestamp, actor, payload, payload_hash, prev_hash, event_hash)
+    select e.* from (values ${rows}) as e (run_id, seq, tenant_id, event_id, event_type, timestamp, actor, payload, payload_hash, prev_hash, event_hash)
+    join moved on moved.id = e.run_id and moved.tenant_id = e.tenant_id
+    returning run_id, tenant_id`);
+  const done = new Set(written.rows.map((row) => keyOf(row.tenant_id, row.run_id)));
+  return linked.map(({ batch, events }) =>
+    done.has(keyOf(batch.tenantId, batch.runId)) ? { ok: true, events, head: { head: events.at(-1)!.event_hash_b64u, length: events.at(-1)!.seq + 1 } } : { ok: false },
+  );
 }
 
 /** The chain in order, `fromSeq` onwards. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agents, createDatabase, newId, runs, tenants, type Database } from "@clawea/db";
 import { utf8, verifyEventChain, sha256B64u } from "@clawea/protocol";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
-import { appendRunEvent, artifactStore, canMove, fsBlobs, moveRun, readRunEvents, RunNotFoundError } from "./index.js";
+import { appendRunEvent, appendRunEvents, appendRunEventsAfter, artifactStore, createChainAppender, readChainHeads, canMove, fsBlobs, moveRun, readRunEvents, RunNotFoundError } from "./index.js";
 
 let testDb: TestDatabase;
 let database: Database;
@@ -60,6 +60,44 @@ describe("the run's event chain", () => {
     expect(new Set(events.map((e) => e.payload["i"])).size).toBe(40);
   });
 
+  it("appends batches naming the same runs from two pools at once: no deadlock, each run one valid chain in the given order", async () => {
+    const runIds = [await newRun(), await newRun(), await newRun()];
+    // Each batch names the runs in a different order and some twice; the lock order is the ids'.
+    const batch = (db: Database, b: number) =>
+      db.db.transaction((tx) =>
+        appendRunEvents(
+          tx,
+          [...runIds.slice(b % 3), ...runIds.slice(0, b % 3), runIds[b % 3]!].map((runId, k) => ({ tenantId, runId, eventType: "llm_call", actor: "gateway", payload: { b, k }, now: new Date() })),
+        ),
+      );
+    const results = await Promise.all(Array.from({ length: 12 }, (_, b) => batch(b % 2 === 0 ? database : second, b)));
+    expect(results.flat().every((event) => event !== null)).toBe(true);
+    for (const runId of runIds) {
+      const events = await readRunEvents(database.db, tenantId, runId);
+      expect(verifyEventChain(events)).toEqual({ ok: true });
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i));
+      // Within a batch a run's events keep the order they were given in.
+      const ofBatch = events.filter((e) => e.payload["b"] === 0).map((e) => e.payload["k"] as number);
+      expect(ofBatch).toEqual([...ofBatch].sort((x, y) => x - y));
+    }
+    expect((await Promise.all(runIds.map((runId) => readRunEvents(database.db, tenantId, runId)))).flat()).toHaveLength(12 * 4);
+  });
+
+  it("gives null for a run the tenant does not have and still appends the others of its batch", async () => {
+    const runId = await newRun();
+    const [missing, foreign, ours] = await database.db.transaction((tx) =>
+      appendRunEvents(tx, [
+        { tenantId, runId: newId("run"), eventType: "llm_call", actor: "gateway", payload: {}, now: new Date() },
+        { tenantId: newId("tenant"), runId, eventType: "llm_call", actor: "gateway", payload: {}, now: new Date() },
+        { tenantId, runId, eventType: "llm_call", actor: "gateway", payload: { ok: true }, now: new Date() },
+      ]),
+    );
+    expect(missing).toBeNull();
+    expect(foreign).toBeNull();
+    expect(ours).toMatchObject({ seq: 0, event_type: "llm_call" });
+    expect(await readRunEvents(database.db, tenantId, runId)).toHaveLength(1);
+  });
+
   it("refuses a run of another tenant", async () => {
     const runId = await newRun();
     await expect(
@@ -71,6 +109,58 @@ describe("the run's event chain", () => {
     const runId = await newRun();
     for (let i = 0; i < 3; i++) await appendRunEvent(database.db, { tenantId, runId, eventType: "e", actor: "a", payload: { i }, now: new Date() });
     expect((await readRunEvents(database.db, tenantId, runId, 2)).map((e) => e.seq)).toEqual([2]);
+  });
+});
+
+describe("appending after a known head", () => {
+  const input = (runId: string, payload: Record<string, unknown>) => ({ tenantId, runId, eventType: "llm_call", actor: "gateway", payload, now: new Date() });
+
+  it("writes only when the chain still ends where the caller saw it", async () => {
+    const runId = await newRun();
+    await appendRunEvent(database.db, input(runId, { first: true }));
+    const stale = { head: null, length: 0 };
+    expect(await appendRunEventsAfter(database.db, [{ tenantId, runId, expected: stale, inputs: [input(runId, { n: 1 })] }])).toEqual([{ ok: false }]);
+    const current = (await readChainHeads(database.db, [{ tenantId, runId }])).get(`${tenantId}\u0000${runId}`)!;
+    expect(current.length).toBe(1);
+    const [written] = await appendRunEventsAfter(database.db, [{ tenantId, runId, expected: current, inputs: [input(runId, { n: 1 }), input(runId, { n: 2 })] }]);
+    expect(written).toMatchObject({ ok: true, head: { length: 3 } });
+    const events = await readRunEvents(database.db, tenantId, runId);
+    expect(events.map((e) => e.payload)).toEqual([{ first: true }, { n: 1 }, { n: 2 }]);
+    expect(verifyEventChain(events)).toEqual({ ok: true });
+  });
+
+  it("the appender and another plane's locked appends, at once on the same runs, make one valid chain per run with nothing lost", async () => {
+    const runIds = [await newRun(), await newRun(), await newRun()];
+    const appender = createChainAppender(database.db);
+    const viaAppender = Array.from({ length: 60 }, (_, i) => appender.append(input(runIds[i % 3]!, { via: "appender", i })));
+    const viaLock = Array.from({ length: 30 }, (_, i) => second.db.transaction((tx) => appendRunEvent(tx, input(runIds[i % 3]!, { via: "lock", i }))));
+    const appended = await Promise.all(viaAppender);
+    await Promise.all(viaLock);
+    for (const runId of runIds) {
+      const events = await readRunEvents(database.db, tenantId, runId);
+      expect(events).toHaveLength(30);
+      expect(verifyEventChain(events)).toEqual({ ok: true });
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      // Each promise was answered with the event that was stored.
+      for (const event of appended.filter((e) => e?.run_id === runId)) expect(events.find((e) => e.event_id === event!.event_id)?.event_hash_b64u).toBe(event!.event_hash_b64u);
+    }
+  });
+
+  it("answers null for runs the tenant does not have, and one refused event fails only its own append", async () => {
+    const runId = await newRun();
+    const appender = createChainAppender(database.db);
+    const [missing, foreign, refused, ours] = await Promise.allSettled([
+      appender.append(input(newId("run"), {})),
+      appender.append({ ...input(runId, {}), tenantId: newId("tenant") }),
+      // jsonb cannot hold NUL: PostgreSQL refuses this event.
+      appender.append(input(runId, { bad: "\u0000" })),
+      appender.append(input(runId, { good: true })),
+    ]);
+    expect(missing).toEqual({ status: "fulfilled", value: null });
+    expect(foreign).toEqual({ status: "fulfilled", value: null });
+    expect(refused.status).toBe("rejected");
+    expect(ours).toMatchObject({ status: "fulfilled", value: { seq: 0 } });
+    expect((await readRunEvents(database.db, tenantId, runId)).map((e) => e.payload)).toEqual([{ good: true }]);
   });
 });
 

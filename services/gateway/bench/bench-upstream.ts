@@ -1,6 +1,8 @@
 /**
- * An instant model provider for the benchmark, in its own process: OpenAI-compatible chat completions
- * answered at once, as JSON or as a short SSE stream (written in one go, then ended). Prints its URL.
+ * A model provider for the benchmark, in its own process: OpenAI-compatible chat completions answered
+ * at once, as JSON or as a short SSE stream (written in one go, then ended). Model `gpt-bench-paced`
+ * streams as a model does: the first chunk at once, then PACED_CHUNKS more, PACED_GAP_MS apart.
+ * Prints its URL.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,12 +27,30 @@ const events = [
   "data: [DONE]\n\n",
 ].join("");
 
+const PACED_CHUNKS = 10;
+const PACED_GAP_MS = 20;
+
+function paced(res: import("node:http").ServerResponse): void {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  res.write(chunk({ role: "assistant", content: "" }, null));
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    if (++sent <= PACED_CHUNKS) return void res.write(chunk({ content: ` token${sent}` }, null));
+    clearInterval(timer);
+    res.end(`${chunk({}, "stop")}data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created: 1, model: "gpt-bench-paced", choices: [], usage })}\n\ndata: [DONE]\n\n`);
+  }, PACED_GAP_MS);
+}
+
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
-    const stream = Buffer.concat(chunks).includes('"stream":true');
-    if (stream) {
+    const body = Buffer.concat(chunks);
+    const stream = body.includes('"stream":true');
+    if (stream && body.includes('"model":"gpt-bench-paced"')) {
+      paced(res);
+    } else if (stream) {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       res.end(events);
     } else {

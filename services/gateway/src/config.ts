@@ -44,6 +44,8 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Server processes on the same ports (GATEWAY_WORKERS, default 1); more than one runs a supervising primary. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -164,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Gatew
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 120_000),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 4 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? "info",
+    workers: Math.max(1, integer(env, "GATEWAY_WORKERS", 1)),
   });
 }

@@ -1,14 +1,12 @@
 #!/usr/bin/env node
-/** The gateway process: config, pool, Redis (revocations warmed from PostgreSQL), listeners, graceful shutdown. */
-import { Redis } from "ioredis";
+/**
+ * The gateway process: config, then either the server itself or, with GATEWAY_WORKERS > 1, a primary
+ * that runs that many server processes on the same ports (see process/workers.ts).
+ */
 import pino from "pino";
-import { createDatabase } from "@clawea/db";
-import { buildGatewayApp } from "./app.js";
-import { createRunAuthenticator } from "./auth/run-context.js";
-import { warmRevocations } from "@clawea/runs";
 import { ConfigError, loadConfig } from "./config.js";
-import { startEgressProxy, type EgressProxy } from "./features/egress-proxy/index.js";
-import { approvedScopeFor } from "./runs/run-evidence.js";
+import { isWorkerPrimary, superviseWorkers } from "./process/workers.js";
+import { serveGateway } from "./server.js";
 
 let config;
 try {
@@ -20,63 +18,8 @@ try {
 }
 
 const logger = pino({ level: config.logLevel, base: { service: "gateway" } });
-const database = createDatabase(config.databaseUrl, { applicationName: "clawea-gateway" });
-const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-const now = () => new Date();
-try {
-  await database.pool.query("select 1");
-  await redis.connect();
-} catch (error) {
-  logger.fatal({ err: error }, "PostgreSQL or Redis is unreachable (DATABASE_URL, REDIS_URL); start them with `docker compose up -d postgres redis`");
-  process.exit(1);
+if (isWorkerPrimary(config.workers)) {
+  await superviseWorkers({ count: config.workers, log: logger });
+  process.exit(0);
 }
-logger.info({ revocations: await warmRevocations({ db: database.db, redis, now }) }, "revocations loaded into Redis");
-
-const authenticator = createRunAuthenticator({ db: database.db, redis, trustedIssuers: config.cstIssuers, now });
-const app = await buildGatewayApp({
-  db: database.db,
-  redis,
-  keyring: config.keyring,
-  signer: config.signer,
-  gatewayId: config.gatewayId,
-  providers: config.providers,
-  authenticator,
-  upstreamTimeoutMs: config.upstreamTimeoutMs,
-  logger,
-  bodyLimitBytes: config.bodyLimitBytes,
-  now,
-});
-
-// A connect that takes longer than this is answered 504 (EGRESS_UPSTREAM_TIMEOUT); established tunnels are not limited.
-const EGRESS_CONNECT_TIMEOUT_MS = 10_000;
-// On shutdown, open egress requests and tunnels get this long before their sockets are destroyed.
-const EGRESS_DRAIN_MS = 10_000;
-let egress: EgressProxy | null = null;
-
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  logger.info({ signal }, "shutting down");
-  // Both listeners drain before the pool closes: an egress attempt in flight still writes its record.
-  await Promise.all([app.close(), egress?.close(EGRESS_DRAIN_MS)]);
-  await redis.quit();
-  await database.close();
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-
-await app.listen({ host: config.host, port: config.port });
-egress = await startEgressProxy({
-  authenticator,
-  db: database.db,
-  now,
-  approvedScopeOf: approvedScopeFor(database.db),
-  logger: logger.child({ listener: "egress" }),
-  connectTimeoutMs: EGRESS_CONNECT_TIMEOUT_MS,
-  host: config.host,
-  port: config.egressPort,
-});
-if (closing) await egress.close();
-logger.info({ url: egress.url }, "egress proxy listening (HTTP_PROXY / HTTPS_PROXY with the run's CST as password)");
-logger.info({ did: config.signer.did, gateway_id: config.gatewayId }, "gateway receipts are signed by this DID");
+await serveGateway(config, logger);

@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { approvals, type Db } from "@clawea/db";
 import type { ApprovedScope } from "@clawea/policy";
-import { appendRunEvent, RunNotFoundError } from "@clawea/runs";
+import { createChainAppender } from "@clawea/runs";
 import type { RunContext } from "../auth/run-context.js";
 
 /** The scope granted to the run's approval, or null when the run has none approved. */
@@ -20,17 +20,16 @@ export function approvedScopeFor(db: Db) {
   };
 }
 
-/** Appends an `llm_call` event; null when the run has no row here (a run this platform did not start). */
+/**
+ * Appends `llm_call` events and resolves each with its hash; null when the run has no row here (a run
+ * this platform did not start). Batched, one conditional statement per batch in the usual case (see
+ * `createChainAppender`): fifty calls in flight share one write instead of each holding the run's lock
+ * for a five-round-trip transaction.
+ */
 export function chainEventFor(db: Db, now: () => Date) {
+  const appender = createChainAppender(db);
   return async (run: RunContext, payload: Record<string, unknown>): Promise<string | null> => {
-    return db.transaction(async (tx) => {
-      try {
-        const event = await appendRunEvent(tx, { tenantId: run.tenantId, runId: run.runId, eventType: "llm_call", actor: "gateway", payload, now: now() });
-        return event.event_hash_b64u;
-      } catch (error) {
-        if (error instanceof RunNotFoundError) return null;
-        throw error;
-      }
-    });
+    const event = await appender.append({ tenantId: run.tenantId, runId: run.runId, eventType: "llm_call", actor: "gateway", payload, now: now() });
+    return event?.event_hash_b64u ?? null;
   };
 }

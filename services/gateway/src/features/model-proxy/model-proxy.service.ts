@@ -99,6 +99,12 @@ interface Call {
   nonce: string;
   claim: Claim | null;
   startedAt: number;
+  /**
+   * The call's `llm_call` event being appended while the request is already on its way upstream; the
+   * answer is held until it is written (its hash is what the receipt binds). Resolves to the caller's
+   * own `X-Event-Hash` when it sent one, or null for a run that keeps no chain here.
+   */
+  chained: Promise<string | null>;
 }
 
 interface Outcome {
@@ -365,15 +371,28 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     };
     res.on("close", onClose);
     try {
+      const sent = upstream.request({
+        url: `${call.target.route.baseUrl.replace(/\/+$/, "")}${MODEL_APIS[call.input.api].upstreamPath}`,
+        method: "POST",
+        headers: upstreamHeaders(call.input.headers, call.target.route.api, call.providerKey),
+        body: call.bytes,
+        signal: abort.signal,
+      });
+      // Awaited below, once the event is written; a failure meanwhile is not unhandled.
+      sent.catch(() => undefined);
+      // Nothing of the answer reaches the caller before its event is in the run's chain.
+      try {
+        call.input.eventHash = await call.chained;
+      } catch (error) {
+        abort.abort();
+        sent.then((answer) => answer.body.destroy(), () => undefined);
+        call.input.log.error({ err: error, receipt_id: call.receiptId }, "llm_call event not appended");
+        if (call.claim) await idempotency.release(call.claim).catch(() => undefined);
+        return fail(call, res, "DEPENDENCY_UNAVAILABLE", clientGone, { detail: "the run's event chain could not be written; the provider's answer was withheld" });
+      }
       let answer: Dispatcher.ResponseData;
       try {
-        answer = await upstream.request({
-          url: `${call.target.route.baseUrl.replace(/\/+$/, "")}${MODEL_APIS[call.input.api].upstreamPath}`,
-          method: "POST",
-          headers: upstreamHeaders(call.input.headers, call.target.route.api, call.providerKey),
-          body: call.bytes,
-          signal: abort.signal,
-        });
+        answer = await sent;
       } catch (error) {
         return fail(call, res, transportFailureCode(error), clientGone);
       }
@@ -486,20 +505,16 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         }
       }
       const receiptId = newReceiptId();
-      let eventHash = input.eventHash;
-      if (eventHash === null && deps.chainEvent) {
-        try {
-          eventHash = await deps.chainEvent(run, { receipt_id: receiptId, provider: target.provider, model: target.model, api: input.api, request_hash_b64u: requestHash });
-        } catch (error) {
-          if (claim) await idempotency.release(claim);
-          input.log.error({ err: error }, "llm_call event not appended");
-          throw new GatewayError("DEPENDENCY_UNAVAILABLE", "the run's event chain could not be written; nothing was sent");
-        }
-      }
+      const chained =
+        input.eventHash === null && deps.chainEvent
+          ? deps.chainEvent(run, { receipt_id: receiptId, provider: target.provider, model: target.model, api: input.api, request_hash_b64u: requestHash })
+          : Promise.resolve(input.eventHash);
+      // Settled in forward; until then a rejection is not unhandled.
+      chained.catch(() => undefined);
       reply.hijack();
       await forward(
         {
-          input: { ...input, eventHash },
+          input: { ...input },
           request: parsed.value,
           target,
           providerKey,
@@ -509,6 +524,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
           nonce: input.idempotencyKey ?? `nonce_${randomUUID().replaceAll("-", "")}`,
           claim,
           startedAt: performance.now(),
+          chained,
         },
         reply.raw,
       );

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FastifyBaseLogger } from "fastify";
 import { and, eq } from "drizzle-orm";
-import { gatewayReceipts, seal, sealBinding, secrets, usageEvents } from "@clawea/db";
-import { b64uDecode, hashJcsB64u, nextEvent, sha256B64u, signEnvelope, type ChainEvent, type SignedEnvelope } from "@clawea/protocol";
+import { gatewayReceipts, runs, seal, sealBinding, secrets, usageEvents } from "@clawea/db";
+import { b64uDecode, hashJcsB64u, nextEvent, sha256B64u, signEnvelope, verifyEventChain, type ChainEvent, type SignedEnvelope } from "@clawea/protocol";
 import { validate } from "@clawea/schema";
 import { validateUpstream } from "@clawea/testkit";
 import { verifyProofBundle } from "@clawea/verify";
 import { buildGatewayApp, type GatewayApp } from "../../app.js";
-import { revokeCst } from "@clawea/runs";
+import { readRunEvents, revokeCst } from "@clawea/runs";
 import type { ProviderRoute } from "../../config.js";
 import { defaultPolicy, startTestGateway, type TestAgent, type TestGateway } from "../../gateway.test-support.js";
 import { signReceipt } from "./model-proxy.receipt.js";
@@ -613,6 +613,42 @@ describe("idempotency: one completed call, one receipt", () => {
     const retry = await post("/v1/chat/completions", chat("gpt-test"), { runId, headers });
     expect(retry.status).toBe(422);
     expect(await retry.json()).toMatchObject({ reason_code: "IDEMPOTENT_REPLAY_UNAVAILABLE", receipt_id: first.headers.get("x-clawea-receipt-id") });
+  });
+});
+
+describe("the run's event chain", () => {
+  it("binds each receipt of a platform run to the llm_call event the gateway appended, for calls in parallel too", async () => {
+    const runId = freshRun();
+    await gw.database.db.insert(runs).values({ id: runId, tenantId: gw.agent.tenantId, agentId: gw.agent.agentId, task: "t", state: "planning", phase: "plan", policyHash: gw.agent.policyHash });
+    const token = await gw.token({ runId });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post("/v1/chat/completions", chat("openai/gpt-test"), { token })));
+    expect(answers.map((res) => res.status)).toEqual(Array(20).fill(200));
+    const receipts = answers.map(headerReceipt);
+    const events = await readRunEvents(gw.database.db, gw.agent.tenantId, runId);
+    expect(verifyEventChain(events)).toEqual({ ok: true });
+    expect(events.map((e) => e.event_type)).toEqual(Array(20).fill("llm_call"));
+    for (const receipt of receipts) {
+      const event = events.find((e) => e.payload["receipt_id"] === receipt.payload["receipt_id"]);
+      expect(event?.event_hash_b64u).toBe(receipt.payload.binding["event_hash_b64u"]);
+      expect(event?.payload["request_hash_b64u"]).toBe(receipt.payload["request_hash_b64u"]);
+    }
+  });
+
+  it("withholds the provider's answer when the call's event cannot be written, and receipts the failure", async () => {
+    const runId = freshRun();
+    await gw.database.db.insert(runs).values({ id: runId, tenantId: gw.agent.tenantId, agentId: gw.agent.agentId, task: "t", state: "planning", phase: "plan", policyHash: gw.agent.policyHash });
+    // A payload PostgreSQL refuses (jsonb cannot hold NUL) stands in for a chain that cannot be written.
+    for (const stream of [false, true]) {
+      const res = await post("/v1/chat/completions", chat("openai/gpt-test\u0000", stream ? { stream: true } : {}), { token: await gw.token({ runId }) });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ reason_code: "DEPENDENCY_UNAVAILABLE" });
+      expect(text).not.toContain("choices");
+      const receipt = headerReceipt(res);
+      expect(receipt.payload.metadata).toMatchObject({ status: "failure", reason_code: "DEPENDENCY_UNAVAILABLE" });
+      expect(receipt.payload.binding["event_hash_b64u"]).toBeUndefined();
+    }
+    expect(await readRunEvents(gw.database.db, gw.agent.tenantId, runId)).toEqual([]);
   });
 });
 

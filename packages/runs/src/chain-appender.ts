@@ -1,0 +1,128 @@
+/**
+ * A batching appender for a plane that appends often to runs it does not own the order of (the
+ * gateway: one `llm_call` event per model call). Events wait for the write in flight and then go
+ * together in the next (group commit). Each run's last known head is kept, so the usual write is one
+ * conditional statement (`appendRunEventsAfter`) instead of a transaction of five round trips holding
+ * the run's lock; a run whose head moved (another plane appended) is re-read and tried again, and
+ * after a few lost races it is appended under the run's lock, which always makes progress.
+ */
+import type { Db } from "@clawea/db";
+import { appendRunEvents, appendRunEventsAfter, readChainHeads, type AppendedEvent, type AppendEventInput, type ChainHead } from "./run-chain.js";
+
+const MAX_BATCH = 500;
+const OPTIMISTIC_ATTEMPTS = 3;
+const MAX_KNOWN_HEADS = 50_000;
+
+export interface ChainAppender {
+  /** Appends the event; null when the tenant has no such run (nothing is written). */
+  append(input: AppendEventInput): Promise<AppendedEvent | null>;
+}
+
+interface Pending {
+  input: AppendEventInput;
+  resolve: (event: AppendedEvent | null) => void;
+  reject: (error: unknown) => void;
+}
+
+interface RunGroup {
+  key: string;
+  tenantId: string;
+  runId: string;
+  items: Pending[];
+  /** Every item answered (appended, or null for a run the tenant does not have). */
+  done: boolean;
+}
+
+const keyOf = (tenantId: string, runId: string) => `${tenantId}\u0000${runId}`;
+
+export function createChainAppender(db: Db): ChainAppender {
+  const queue: Pending[] = [];
+  const known = new Map<string, ChainHead>();
+  let flushing = false;
+
+  function remember(key: string, head: ChainHead): void {
+    if (known.size >= MAX_KNOWN_HEADS && !known.has(key)) known.clear();
+    known.set(key, head);
+  }
+
+  /** Optimistic rounds: read heads not known, write after them; what is left lost every race. */
+  async function optimistic(groups: RunGroup[]): Promise<RunGroup[]> {
+    let open = groups;
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && open.length > 0; attempt++) {
+      const unknown = open.filter((g) => !known.has(g.key));
+      if (unknown.length > 0) {
+        const heads = await readChainHeads(db, unknown);
+        for (const g of unknown) {
+          const head = heads.get(g.key);
+          if (head) remember(g.key, head);
+          else {
+            g.done = true;
+            for (const item of g.items) item.resolve(null);
+          }
+        }
+        open = open.filter((g) => known.has(g.key));
+      }
+      if (open.length === 0) break;
+      const results = await appendRunEventsAfter(
+        db,
+        open.map((g) => ({ tenantId: g.tenantId, runId: g.runId, expected: known.get(g.key)!, inputs: g.items.map((item) => item.input) })),
+      );
+      const lost: RunGroup[] = [];
+      results.forEach((result, i) => {
+        const g = open[i]!;
+        if (result.ok) {
+          remember(g.key, result.head);
+          g.done = true;
+          g.items.forEach((item, k) => item.resolve(result.events[k]!));
+        } else {
+          known.delete(g.key);
+          lost.push(g);
+        }
+      });
+      open = lost;
+    }
+    return open;
+  }
+
+  async function settle(batch: Pending[]): Promise<void> {
+    const groups = new Map<string, RunGroup>();
+    for (const item of batch) {
+      const key = keyOf(item.input.tenantId, item.input.runId);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { key, tenantId: item.input.tenantId, runId: item.input.runId, items: [], done: false }));
+      group.items.push(item);
+    }
+    try {
+      const open = await optimistic([...groups.values()]);
+      if (open.length === 0) return;
+      const items = open.flatMap((g) => g.items);
+      const events = await db.transaction((tx) => appendRunEvents(tx, items.map((item) => item.input)));
+      items.forEach((item, i) => item.resolve(events[i] ?? null));
+      for (const g of open) g.done = true;
+    } catch (error) {
+      const open = [...groups.values()].filter((g) => !g.done);
+      for (const g of open) known.delete(g.key);
+      const unsettled = open.flatMap((g) => g.items);
+      // One event PostgreSQL refuses must not fail the others: alone, each fails only itself.
+      if (unsettled.length === 1) return unsettled[0]!.reject(error);
+      for (const item of unsettled) await settle([item]);
+    }
+  }
+
+  async function flush(): Promise<void> {
+    while (queue.length > 0) await settle(queue.splice(0, MAX_BATCH));
+    flushing = false;
+  }
+
+  return {
+    append(input) {
+      return new Promise((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        if (flushing) return;
+        flushing = true;
+        // On the next turn, so events arriving together share the first write too.
+        setImmediate(() => void flush());
+      });
+    },
+  };
+}
