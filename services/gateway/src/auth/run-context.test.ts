@@ -139,6 +139,9 @@ describe("the agent's WPC and the parents it inherits", () => {
     expect(await authenticator.authenticate(token)).toMatchObject({ ok: true });
     await gw.database.db.delete(policies).where(and(eq(policies.tenantId, agent.tenantId), eq(policies.hash, agent.policyHash)));
     clock.ms += 3_600_000;
-    expect(await authenticator.authenticate(await gw.token({ agent, issuedSecondsAgo: -3_600 }))).toMatchObject({ ok: true });
+    // Minted at the test's clock, not an hour after the real one: `iat` has whole seconds and no skew is
+    // allowed, so a token minted a moment later could land in the next second, "not valid yet".
+    const later = await gw.token({ agent, issuedSecondsAgo: (Date.now() - clock.ms) / 1000 });
+    expect(await authenticator.authenticate(later)).toMatchObject({ ok: true });
   });
 });
