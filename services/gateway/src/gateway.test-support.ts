@@ -37,6 +37,8 @@ export interface TestGateway {
     approvedScopeHash?: string;
     /** Seconds before now the token was minted (to make expired tokens). */
     issuedSecondsAgo?: number;
+    /** When the token was minted, for a test on a clock of its own (wins over issuedSecondsAgo). */
+    issuedAt?: Date;
     ttlSeconds?: number;
     grants?: string[];
   }): Promise<string>;
@@ -124,7 +126,7 @@ export async function startTestGateway(options: { providers?: Record<string, Pro
     async token(o = {}) {
       const who = o.agent ?? agent;
       const phase = o.phase ?? "plan";
-      const issuedAt = new Date(now().getTime() - (o.issuedSecondsAgo ?? 0) * 1000);
+      const issuedAt = o.issuedAt ?? new Date(now().getTime() - (o.issuedSecondsAgo ?? 0) * 1000);
       return mintCst({
         claims: {
           sub: who.key.did,

@@ -141,7 +141,7 @@ describe("the agent's WPC and the parents it inherits", () => {
     clock.ms += 3_600_000;
     // Minted at the test's clock, not an hour after the real one: `iat` has whole seconds and no skew is
     // allowed, so a token minted a moment later could land in the next second, "not valid yet".
-    const later = await gw.token({ agent, issuedSecondsAgo: (Date.now() - clock.ms) / 1000 });
+    const later = await gw.token({ agent, issuedAt: new Date(clock.ms) });
     expect(await authenticator.authenticate(later)).toMatchObject({ ok: true });
   });
 });
