@@ -9,7 +9,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { agents, policies, type Db } from "@clawea/db";
 import type { ReasonCode } from "@clawea/protocol";
-import { CST_GATEWAY_AUDIENCE, inheritsOf, resolvePolicy, verifyCst, type CstClaims, type CstVerification, type NormalizeResult, type Policy, type RunPhase } from "@clawea/policy";
+import { CST_GATEWAY_AUDIENCE, inheritsOf, resolvePolicy, verifyCst, type CstBinding, type CstClaims, type CstVerification, type NormalizeResult, type Policy, type RunPhase } from "@clawea/policy";
 import { isRevoked } from "@clawea/runs";
 
 export const GATEWAY_AUDIENCE = CST_GATEWAY_AUDIENCE;
@@ -115,12 +115,15 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
    */
   const tokenCache = new Map<string, { verified: Extract<CstVerification, { ok: true }>; expMs: number }>();
 
-  async function verifiedToken(token: string, requiredScope: string | undefined, now: Date): Promise<CstVerification> {
+  async function verifiedToken(token: string, requiredScope: string | undefined, now: Date, onSigned?: (binding: CstBinding) => void): Promise<CstVerification> {
     const cacheKey = `${requiredScope ?? ""} ${token}`;
     const cached = tokenCache.get(cacheKey);
     if (cached && now.getTime() < cached.expMs) {
       const jti = cached.verified.claims.jti;
-      if (jti && (await isRevoked(deps.redis, jti))) return { ok: false, reason_code: "CST_REVOKED", detail: "the token was revoked" };
+      const revoked = jti ? isRevoked(deps.redis, jti) : Promise.resolve(false);
+      // Issued in the same turn as the revocation read, so Redis answers both in one round trip.
+      onSigned?.(cached.verified.binding);
+      if (await revoked) return { ok: false, reason_code: "CST_REVOKED", detail: "the token was revoked" };
       return cached.verified;
     }
     const verified = await verifyCst(token, {
@@ -138,10 +141,16 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
   }
 
   return {
-    async authenticate(token: string | undefined, requiredScope?: string): Promise<Authentication> {
+    /**
+     * `onSigned`, when given, is called with the binding of a token whose signature is already known good
+     * (a token seen before), before its revocation is read: a caller that reads per-run state anyway
+     * starts that read then, and both travel to Redis together. Its result is the caller's to use only
+     * once this answers ok.
+     */
+    async authenticate(token: string | undefined, requiredScope?: string, onSigned?: (binding: CstBinding) => void): Promise<Authentication> {
       if (!token) return { ok: false, reasonCode: "CST_MALFORMED", detail: "send the run's CST (X-CST header or Bearer token)" };
       const now = deps.now();
-      const verified = await verifiedToken(token, requiredScope, now);
+      const verified = await verifiedToken(token, requiredScope, now, onSigned);
       if (!verified.ok) return { ok: false, reasonCode: verified.reason_code, detail: verified.detail };
       const { claims, binding } = verified;
       if (!binding.run_id || !binding.phase) {

@@ -75,8 +75,9 @@ beforeAll(async () => {
       LOG_LEVEL: "warn",
     },
   });
-  await until(async () => ((await healthy()) && childrenOf(primary.pid!).length === 2 ? true : undefined));
-}, 60_000);
+  // Three processes load the TypeScript sources through tsx: slow on a machine busy with other suites.
+  await until(async () => ((await healthy()) && childrenOf(primary.pid!).length === 2 ? true : undefined), 80_000);
+}, 90_000);
 
 afterAll(async () => {
   if (primary.exitCode === null) primary.kill("SIGKILL");

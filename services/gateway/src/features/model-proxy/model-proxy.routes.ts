@@ -5,6 +5,7 @@
  * send it), checked before the body is read.
  */
 import type { FastifyRequest } from "fastify";
+import type { CstBinding, Usage } from "@clawea/policy";
 import type { GatewayApp, GatewayDeps } from "../../app.js";
 import type { RunContext } from "../../auth/run-context.js";
 import { GatewayError } from "../../http/errors.js";
@@ -64,6 +65,7 @@ export async function modelProxyRoutes(app: GatewayApp, deps: GatewayDeps): Prom
     // Model APIs speak JSON only: anything else is UNSUPPORTED_MEDIA_TYPE, not a string body.
     scope.removeContentTypeParser("text/plain");
     const runs = new WeakMap<FastifyRequest, RunContext>();
+    const usages = new WeakMap<FastifyRequest, Promise<Usage>>();
     const runOf = (request: FastifyRequest): RunContext => {
       const run = runs.get(request);
       if (!run) throw new GatewayError("INTERNAL_ERROR", "no run context");
@@ -71,7 +73,17 @@ export async function modelProxyRoutes(app: GatewayApp, deps: GatewayDeps): Prom
     };
 
     scope.addHook("onRequest", async (request) => {
-      const authentication = await deps.authenticator.authenticate(tokenOf(request), "model:invoke");
+      // A model call reads its run's budget usage: started with the revocation read (one Redis round trip).
+      const prefetchUsage =
+        request.method === "POST"
+          ? (binding: CstBinding) => {
+              if (!binding.run_id) return;
+              const usage = service.usageOf(binding.tenant_id, binding.run_id);
+              usage.catch(() => undefined);
+              usages.set(request, usage);
+            }
+          : undefined;
+      const authentication = await deps.authenticator.authenticate(tokenOf(request), "model:invoke", prefetchUsage);
       if (!authentication.ok) throw new GatewayError(authentication.reasonCode, authentication.detail);
       // A runtime that names its run (OpenClaw's static X-Run-Id header) must hold that run's token.
       const runId = single(request.headers["x-run-id"]);
@@ -81,7 +93,10 @@ export async function modelProxyRoutes(app: GatewayApp, deps: GatewayDeps): Prom
 
     for (const { path, api } of MODEL_ROUTES) {
       scope.post(path, async (request, reply) =>
-        service.invoke({ run: runOf(request), api, body: request.body, headers: request.headers, requestId: request.id, log: request.log, ...bindingHeaders(request) }, reply),
+        service.invoke(
+          { run: runOf(request), api, body: request.body, headers: request.headers, requestId: request.id, log: request.log, usage: usages.get(request), ...bindingHeaders(request) },
+          reply,
+        ),
       );
     }
 

@@ -11,7 +11,7 @@ import type { FastifyBaseLogger, FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import type { Dispatcher } from "undici";
 import type { Db, Keyring } from "@clawea/db";
-import { decide, type PolicyRequest } from "@clawea/policy";
+import { decide, type PolicyRequest, type Usage } from "@clawea/policy";
 import { REASON_CODES, sha256B64u, type KeyPair, type ReasonCode } from "@clawea/protocol";
 import type { ProviderRoute } from "../../config.js";
 import type { RunContext } from "../../auth/run-context.js";
@@ -81,6 +81,8 @@ export interface InvokeInput {
   idempotencyKey: string | null;
   eventHash: string | null;
   log: FastifyBaseLogger;
+  /** The run's budget usage, when the caller already started reading it (see the routes' hook). */
+  usage?: Promise<Usage> | undefined;
 }
 
 /** A non-streamed answer larger than this is an upstream error, not something to hold in memory. */
@@ -475,7 +477,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       const decision = decide(
         run.policy,
         modelCallRequest(target.provider, target.model, target.route, estimateTokens(parsed.value.body)),
-        { phase: run.phase, now: deps.now().toISOString(), usage: await meter.usedBy(run.tenantId, run.runId), agent_did: run.agentDid },
+        { phase: run.phase, now: deps.now().toISOString(), usage: await (input.usage ?? meter.usedBy(run.tenantId, run.runId)), agent_did: run.agentDid },
       );
       if (decision.effect === "deny") throw new GatewayError(decision.reason_code, decision.detail, { statement_ids: decision.statement_ids });
       const providerKey = await keys.get(run.tenantId, target.provider);
@@ -529,6 +531,9 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         reply.raw,
       );
     },
+
+    /** The run's budget usage so far (tokens and cost), as the next call is judged by. */
+    usageOf: (tenantId: string, runId: string): Promise<Usage> => meter.usedBy(tenantId, runId),
 
     /** A receipt of the caller's own run. */
     async receipt(run: RunContext, receiptId: string): Promise<GatewayReceiptEnvelope> {
