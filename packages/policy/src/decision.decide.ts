@@ -50,6 +50,9 @@ export interface Usage {
   readonly cost_used_minor: number;
 }
 
+/** Nothing used yet: what a question that does not spend budget (listing models, judging a plan) is asked with. */
+export const NO_USAGE: Usage = Object.freeze({ tokens_used: 0, cost_used_minor: 0 });
+
 export interface DecisionContext {
   readonly phase: RunPhase;
   /** RFC 3339; conditions on `Context:Hour` read its UTC hour. */
@@ -338,7 +341,7 @@ export function preflight(policy: Policy, requests: readonly PolicyRequest[], co
     const entry = typeof r === "object" && r !== null ? sideEffectOf(r) : null;
     return entry === null ? [] : [entry];
   });
-  const base = { phase: "apply" as const, now: context.now, usage: context.usage ?? { tokens_used: 0, cost_used_minor: 0 }, approved_scope: scopeFrom(entries) };
+  const base = { phase: "apply" as const, now: context.now, usage: context.usage ?? NO_USAGE, approved_scope: scopeFrom(entries) };
   const decisionContext: DecisionContext = context.agent_did === undefined ? base : { ...base, agent_did: context.agent_did };
   const decisions = requests.map((r) => decide(policy, r, decisionContext));
   const codes = new Set<DenyReasonCode>();

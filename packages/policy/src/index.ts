@@ -17,6 +17,7 @@ export { inheritsOf, resolvePolicy, type ParentLookup } from "./policy.resolve.j
 export {
   DENY_REASON_CODES,
   decide,
+  NO_USAGE,
   preflight,
   sideEffectOf,
   type Decision,

@@ -15,7 +15,7 @@ import { UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import { agents, approvals, egressRecords, gatewayReceipts, policies, runs, sealBinding, unseal, type Db, type Keyring } from "@clawea/db";
-import { buildPlan, CST_GATEWAY_AUDIENCE, decide, scopeOf, resolvePolicy, verifyCst, type ApprovedScope, type IntendedSideEffect, type Plan, type Policy } from "@clawea/policy";
+import { buildPlan, CST_GATEWAY_AUDIENCE, decide, NO_USAGE, scopeOf, resolvePolicy, verifyCst, type ApprovedScope, type IntendedSideEffect, type Plan, type Policy } from "@clawea/policy";
 import { hashJcsB64u } from "@clawea/protocol";
 import { enqueue, type JobPayload } from "@clawea/queue";
 import { appendRunEvent, isRevoked, isTerminal, moveRun, readRunEvents, type ArtifactStore, type RunRow } from "@clawea/runs";
@@ -224,7 +224,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
         const decision = decide(
           policy,
           { type: "side_effect", kind: fileKind(change), target: change.path, summary: `${change.change} ${change.path}` },
-          { phase: "plan", now: now().toISOString(), agent_did: agent.did, usage: { tokens_used: 0, cost_used_minor: 0 } },
+          { phase: "plan", now: now().toISOString(), agent_did: agent.did, usage: NO_USAGE },
         );
         if (decision.effect === "deny" && decision.intended_side_effect) intended.push(decision.intended_side_effect);
         else if (decision.effect === "deny") refusedByPolicy.push({ kind: fileKind(change), target: change.path, reason_code: decision.reason_code });
@@ -316,7 +316,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
         const decision = decide(
           policy,
           { type: "side_effect", kind: fileKind(change), target: change.path, summary: `${change.change} ${change.path}` },
-          { phase: "apply", now: now().toISOString(), agent_did: agent.did, approved_scope: granted, usage: { tokens_used: 0, cost_used_minor: 0 } },
+          { phase: "apply", now: now().toISOString(), agent_did: agent.did, approved_scope: granted, usage: NO_USAGE },
         );
         if (decision.effect === "allow") allowed.push(change);
         else refused.push({ kind: fileKind(change), target: change.path, reason_code: decision.reason_code });

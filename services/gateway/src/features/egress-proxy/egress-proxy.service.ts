@@ -8,7 +8,7 @@ import { connect, type Socket } from "node:net";
 import type { Logger } from "pino";
 import type { Db } from "@clawea/db";
 import type { ReasonCode } from "@clawea/protocol";
-import { decide, sideEffectOf, type ApprovedScope, type IntendedSideEffect, type PolicyRequest, type Usage } from "@clawea/policy";
+import { decide, NO_USAGE, sideEffectOf, type ApprovedScope, type IntendedSideEffect, type PolicyRequest, type Usage } from "@clawea/policy";
 import type { RunAuthenticator, RunContext } from "../../auth/run-context.js";
 import { blockedAddressKind, literalAddress, type EgressTarget, type ProxyCredential } from "./egress-proxy.domain.js";
 import { insertEgressRecord, markEgressFailed, type EgressDecision } from "./egress-proxy.repo.js";
@@ -48,7 +48,6 @@ export type Admitted = Extract<Admission, { ok: true }>;
 
 export type Dialled = { ok: true; socket: Socket } | { ok: false; refusal: Refusal };
 
-const ZERO_USAGE: Usage = { tokens_used: 0, cost_used_minor: 0 };
 // Nothing leaves without its record: an attempt that cannot be written down is not made.
 const UNRECORDED: Refusal = { code: "DEPENDENCY_UNAVAILABLE", detail: "the egress record could not be written, so nothing was sent" };
 
@@ -111,7 +110,7 @@ function dialAny(addresses: readonly string[], port: number, timeoutMs: number):
 
 export function createEgressGate(deps: EgressGateDeps) {
   const approvedScopeOf = deps.approvedScopeOf ?? (async () => null);
-  const usageOf = deps.usageOf ?? (async () => ZERO_USAGE);
+  const usageOf = deps.usageOf ?? (async () => NO_USAGE);
   const lookup = deps.lookup ?? systemLookup;
 
   async function record(

@@ -11,7 +11,7 @@ import type { FastifyBaseLogger, FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import type { Dispatcher } from "undici";
 import type { Db, Keyring } from "@clawea/db";
-import { decide, type PolicyRequest, type Usage } from "@clawea/policy";
+import { decide, NO_USAGE, type PolicyRequest, type Usage } from "@clawea/policy";
 import { REASON_CODES, sha256B64u, type KeyPair, type ReasonCode } from "@clawea/protocol";
 import type { ProviderRoute } from "../../config.js";
 import type { RunContext } from "../../auth/run-context.js";
@@ -562,7 +562,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
             if (providerKey === null) return [];
             const ids = await upstreamModelIds(run.tenantId, provider, route, providerKey);
             return ids
-              .filter((model) => decide(run.policy, modelCallRequest(provider, model, route), { phase: run.phase, now, usage: { tokens_used: 0, cost_used_minor: 0 }, agent_did: run.agentDid }).effect === "allow")
+              .filter((model) => decide(run.policy, modelCallRequest(provider, model, route), { phase: run.phase, now, usage: NO_USAGE, agent_did: run.agentDid }).effect === "allow")
               .map((model) => ({ provider, id: `${provider}/${model}` }));
           } catch {
             return [];
