@@ -1,15 +1,22 @@
 /**
  * A batching appender for a plane that appends often to runs it does not own the order of (the
- * gateway: one `llm_call` event per model call). Events wait for the write in flight and then go
- * together in the next (group commit). Each run's last known head is kept, so the usual write is one
- * conditional statement (`appendRunEventsAfter`) instead of a transaction of five round trips holding
- * the run's lock; a run whose head moved (another plane appended) is re-read and tried again, and
- * after a few lost races it is appended under the run's lock, which always makes progress.
+ * gateway: one `llm_call` event per model call). Events that arrive together are written together
+ * (group commit), with a few writes of distinct runs in flight at once. Each run's last known head is
+ * kept, so the usual write is one conditional statement (`appendRunEventsAfter`) instead of a
+ * transaction of five round trips holding the run's lock; a run whose head moved (another plane
+ * appended) is re-read and tried again, and after a few lost races it is appended under the run's
+ * lock, which always makes progress.
  */
 import type { Db } from "@clawea/db";
 import { appendRunEvents, appendRunEventsAfter, readChainHeads, type AppendedEvent, type AppendEventInput, type ChainHead } from "./run-chain.js";
 
 const MAX_BATCH = 500;
+/**
+ * Writes of distinct runs in flight at once. One at a time, an event waited on average one and a half
+ * writes (the one in flight, then its own); a few in parallel also let PostgreSQL flush their commits
+ * together.
+ */
+const MAX_WRITES_IN_FLIGHT = 4;
 const OPTIMISTIC_ATTEMPTS = 3;
 const MAX_KNOWN_HEADS = 50_000;
 
@@ -38,7 +45,10 @@ const keyOf = (tenantId: string, runId: string) => `${tenantId}\u0000${runId}`;
 export function createChainAppender(db: Db): ChainAppender {
   const queue: Pending[] = [];
   const known = new Map<string, ChainHead>();
-  let flushing = false;
+  /** Runs with a write in flight. */
+  const writing = new Set<string>();
+  let inFlight = 0;
+  let scheduled = false;
 
   function remember(key: string, head: ChainHead): void {
     if (known.size >= MAX_KNOWN_HEADS && !known.has(key)) known.clear();
@@ -109,19 +119,59 @@ export function createChainAppender(db: Db): ChainAppender {
     }
   }
 
-  async function flush(): Promise<void> {
-    while (queue.length > 0) await settle(queue.splice(0, MAX_BATCH));
-    flushing = false;
+  /**
+   * Takes what may be written now: every queued event of each run that has no write in flight, in
+   * queue order, up to MAX_BATCH. A run's later events wait for its write in flight, so each run's
+   * events reach the chain in the order they were appended, and two writes of this appender never race
+   * for one run's head.
+   */
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const held = new Set<string>();
+    for (const item of queue) {
+      const key = keyOf(item.input.tenantId, item.input.runId);
+      if (batch.length >= MAX_BATCH || writing.has(key) || held.has(key)) {
+        // Once one of a run's events stays queued, the rest of that run's stay behind it.
+        held.add(key);
+        rest.push(item);
+      } else batch.push(item);
+    }
+    queue.length = 0;
+    queue.push(...rest);
+    return batch;
+  }
+
+  function pump(): void {
+    while (inFlight < MAX_WRITES_IN_FLIGHT && queue.length > 0) {
+      const batch = takeBatch();
+      if (batch.length === 0) return;
+      const keys = new Set(batch.map((item) => keyOf(item.input.tenantId, item.input.runId)));
+      for (const key of keys) writing.add(key);
+      inFlight++;
+      void settle(batch).finally(() => {
+        inFlight--;
+        for (const key of keys) writing.delete(key);
+        schedule();
+      });
+    }
+  }
+
+  function schedule(): void {
+    if (scheduled || queue.length === 0) return;
+    scheduled = true;
+    // On the next turn, so events arriving together share one write.
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
   }
 
   return {
     append(input) {
       return new Promise((resolve, reject) => {
         queue.push({ input, resolve, reject });
-        if (flushing) return;
-        flushing = true;
-        // On the next turn, so events arriving together share the first write too.
-        setImmediate(() => void flush());
+        schedule();
       });
     },
   };

@@ -146,6 +146,25 @@ describe("appending after a known head", () => {
     }
   });
 
+  it("keeps each run's events in the order they were appended, with writes of several runs in flight", async () => {
+    const runIds = await Promise.all(Array.from({ length: 6 }, () => newRun()));
+    const appender = createChainAppender(database.db);
+    const appended: Promise<unknown>[] = [];
+    // Bursts a few milliseconds apart, so later events of a run queue behind its write in flight.
+    for (let burst = 0; burst < 5; burst++) {
+      for (let i = 0; i < 24; i++) appended.push(appender.append(input(runIds[i % 6]!, { n: burst * 24 + i })));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await Promise.all(appended);
+    for (const runId of runIds) {
+      const events = await readRunEvents(database.db, tenantId, runId);
+      expect(verifyEventChain(events)).toEqual({ ok: true });
+      const order = events.map((e) => e.payload["n"] as number);
+      expect(order).toHaveLength(20);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+
   it("answers null for runs the tenant does not have, and one refused event fails only its own append", async () => {
     const runId = await newRun();
     const appender = createChainAppender(database.db);
