@@ -4,7 +4,7 @@
  * JSON object per line (model calls, tool calls, the result). OpenClaw runs go to `openclaw.driver.ts`,
  * which maps OpenClaw's answer onto the same result.
  */
-import { AGENT_ENTRY, type OutputLine, type ResultLine } from "@clawea/reference-agent";
+import type { OutputLine, ResultLine } from "@clawea/reference-agent";
 import type { SandboxProvider } from "../sandbox/sandbox.provider.js";
 import { runOpenClaw, type OpenClawRunOptions } from "./openclaw.driver.js";
 
@@ -35,7 +35,7 @@ export interface AgentRunResult {
 export async function runAgent(provider: SandboxProvider, input: AgentRunInput): Promise<AgentRunResult> {
   if (input.runtime === "openclaw") return runOpenClaw(provider, input);
   if (input.runtime !== "reference") throw new Error(`runtime ${input.runtime} has no run driver in this build`);
-  const exec = await provider.exec(input.sandboxId, [process.execPath, AGENT_ENTRY], {
+  const exec = await provider.exec(input.sandboxId, [provider.programs.node, provider.programs.referenceAgent], {
     cwd: input.scratch,
     timeoutMs: input.timeoutMs,
     env: {

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { HOST_PROGRAMS } from "../sandbox/local.provider.js";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,6 +47,7 @@ const report = (over: Partial<LaunchReport> = {}): LaunchReport => ({
 /** Answers every exec with the given result and remembers what it was asked. */
 class ScriptedExecProvider implements SandboxProvider {
   readonly name = "scripted-exec";
+  readonly programs = HOST_PROGRAMS;
   readonly execs: { command: readonly string[]; options: ExecOptions }[] = [];
   constructor(private readonly answer: (command: readonly string[]) => Partial<ExecResult>) {}
   async exec(_id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {

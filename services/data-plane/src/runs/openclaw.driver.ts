@@ -1,7 +1,7 @@
 /**
  * The OpenClaw run driver: one task of one run phase, headless, in the agent's sandbox, on the phase's
- * scratch copy. The sandbox runs `NODE24_BIN OPENCLAW_LAUNCHER --entry OPENCLAW_ENTRY` (all three from
- * `@clawea/openclaw-runtime`, read-only host files the sandbox can see), working directory = the
+ * scratch copy. The sandbox runs `<node24> <launcher> --entry <openclaw>` (the provider's
+ * `programs.openclaw`: for `local`, `@clawea/openclaw-runtime`'s read-only host files), working directory = the
  * scratch copy, the request on stdin. The launcher gives OpenClaw a fresh HOME/TMPDIR/state dir in
  * `<scratch>.openclaw` (beside the scratch copy, so neither diff sees it; OpenClaw keeps key cooldowns
  * and sessions there), runs `agent exec --message-file … --config … --cwd <scratch> --state-dir …
@@ -14,7 +14,7 @@
  * (`${CLAWEA_GATEWAY_URL}`, which the provider sets), where each call is decided, receipted and bound
  * to the run's event chain. The tools it is offered follow the WPC (`toolRulesFor`).
  */
-import { NODE24_BIN, OPENCLAW_ENTRY, OPENCLAW_LAUNCHER, isToolsProfile, renderOpenclawConfig, runtimeProblem, toolRulesFor, type LaunchReport, type LaunchRequest, type SideEffectPermissions, type ToolsProfile } from "@clawea/openclaw-runtime";
+import { isToolsProfile, renderOpenclawConfig, runtimeProblem, toolRulesFor, type LaunchReport, type LaunchRequest, type SideEffectPermissions, type ToolsProfile } from "@clawea/openclaw-runtime";
 import { isReasonCode, sha256B64u } from "@clawea/protocol";
 import type { ModelCallLine, OutputLine, ResultLine, ToolCallLine, ToolOutcome } from "@clawea/reference-agent";
 import type { SandboxProvider } from "../sandbox/sandbox.provider.js";
@@ -212,6 +212,9 @@ export async function runOpenClaw(provider: SandboxProvider, input: AgentRunInpu
     durationMs: 0,
     stderrTail: summary,
   });
+  const openclaw = provider.programs.openclaw;
+  if (openclaw === null) return unusable(OPENCLAW_DRIVER_CODES.unavailable, `OpenClaw cannot run on this data plane: the ${provider.name} provider's sandboxes have no OpenClaw`);
+  // The sandbox runs this host's install (a local sandbox sees it read-only): it must be usable here.
   const problem = runtimeProblem();
   if (problem !== null) return unusable(OPENCLAW_DRIVER_CODES.unavailable, `OpenClaw cannot run on this data plane: ${problem}`);
   let request: LaunchRequest;
@@ -221,7 +224,7 @@ export async function runOpenClaw(provider: SandboxProvider, input: AgentRunInpu
     return unusable(OPENCLAW_DRIVER_CODES.config, (error as Error).message);
   }
 
-  const exec = await provider.exec(input.sandboxId, [NODE24_BIN, OPENCLAW_LAUNCHER, "--entry", OPENCLAW_ENTRY], {
+  const exec = await provider.exec(input.sandboxId, [openclaw.node24, openclaw.launcher, "--entry", openclaw.entry], {
     cwd: input.scratch,
     timeoutMs: input.timeoutMs,
     stdin: JSON.stringify(request),
@@ -231,7 +234,7 @@ export async function runOpenClaw(provider: SandboxProvider, input: AgentRunInpu
   const report = parseLaunchReport(Buffer.from(exec.stdout).toString("utf8"));
   if (report === null || exec.signal !== null) {
     // Killed before the launcher cleaned up: the private directory (state, transcripts) goes now.
-    await provider.exec(input.sandboxId, [process.execPath, "-e", REMOVE_DIR, request.dir], { cwd: input.scratch, timeoutMs: 30_000 }).catch(() => undefined);
+    await provider.exec(input.sandboxId, [provider.programs.node, "-e", REMOVE_DIR, request.dir], { cwd: input.scratch, timeoutMs: 30_000 }).catch(() => undefined);
   }
   const timedOut = exec.signal !== null && exec.durationMs >= input.timeoutMs;
   return {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { HOST_PROGRAMS } from "../sandbox/local.provider.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -18,6 +19,7 @@ import { createRunHandlers } from "./run.handlers.js";
 /** A provider that must never be reached: every fail-closed case asserts it was not. */
 class RecordingProvider implements SandboxProvider {
   readonly name = "recording";
+  readonly programs = HOST_PROGRAMS;
   readonly execs: string[][] = [];
   async create() {
     return { id: "sbx", provider: this.name, state: "running" as const };

@@ -55,7 +55,7 @@ export function scratchDir(runId: string, phase: string): string {
 }
 
 async function tool(provider: SandboxProvider, sandboxId: string, args: string[]): Promise<string> {
-  const result = await provider.exec(sandboxId, [process.execPath, "-e", SOURCE, ...args], { timeoutMs: 120_000 });
+  const result = await provider.exec(sandboxId, [provider.programs.node, "-e", SOURCE, ...args], { timeoutMs: 120_000 });
   if (result.exitCode !== 0) {
     throw new Error(`workspace ${args[0]} failed (${result.exitCode}): ${Buffer.from(result.stderr).toString("utf8").slice(0, 500)}`);
   }

@@ -132,7 +132,17 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-export async function startBridgeServer(options: { token: string; root: string; keepaliveMs?: number }): Promise<BridgeServer> {
+export async function startBridgeServer(options: {
+  token: string;
+  root: string;
+  keepaliveMs?: number;
+  /**
+   * The container image's programs this host stands in for: an image path (e.g. `/usr/local/bin/node`)
+   * and the host file run in its place, so commands written for the image run here as they would there.
+   * With an image, any other absolute program path is not found, as in the container.
+   */
+  image?: Record<string, string>;
+}): Promise<BridgeServer> {
   const sandboxes = new Map<string, LocalSandbox>();
   const faults: Fault[] = [];
   const requests: string[] = [];
@@ -171,7 +181,11 @@ export async function startBridgeServer(options: { token: string; root: string; 
       CLAWEA_SANDBOX_ID: id,
     };
     const started = performance.now();
-    const child = spawn(command[0] as string, (command as string[]).slice(1), { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const argv = (command as string[]).map((arg) => options.image?.[arg] ?? arg);
+    if (options.image && argv[0] === command[0] && String(command[0]).startsWith("/")) {
+      throw new Failure(502, "SANDBOX_EXEC_FAILED", `spawn failed: ${String(command[0])} is not in the sandbox image`);
+    }
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     const spawned = await new Promise<Error | null>((resolve) => {
       child.once("spawn", () => resolve(null));
       child.once("error", resolve);

@@ -4,7 +4,7 @@
  * Network failures, timeouts, 5xx and 429 are retryable `SandboxError`s; any other 4xx is not.
  */
 import { assertSandboxId, workspaceSegments } from "./sandbox-paths.js";
-import { SandboxError, type ExecOptions, type ExecResult, type SandboxInfo, type SandboxProvider, type SandboxSpec, type SandboxStats } from "./sandbox.provider.js";
+import { SandboxError, type ExecOptions, type ExecResult, type SandboxInfo, type SandboxPrograms, type SandboxProvider, type SandboxSpec, type SandboxStats } from "./sandbox.provider.js";
 
 export interface CloudflareSandboxProviderOptions {
   /** The bridge Worker's base URL, e.g. https://clawea-sandbox-bridge.<account>.workers.dev */
@@ -17,7 +17,16 @@ export interface CloudflareSandboxProviderOptions {
   createTimeoutMs?: number;
   /** An exec stream silent this long (the bridge sends a keepalive line every 10 s) is lost. Default 60 s. */
   idleTimeoutMs?: number;
+  /** Where the sandbox image has its programs; default `CLOUDFLARE_IMAGE_PROGRAMS`. */
+  programs?: SandboxPrograms;
 }
+
+/** What infra/cloudflare/Dockerfile installs: the base image's Node and the reference agent; no OpenClaw yet. */
+export const CLOUDFLARE_IMAGE_PROGRAMS: SandboxPrograms = {
+  node: "/usr/local/bin/node",
+  referenceAgent: "/opt/clawea/reference-agent/dist/agent.js",
+  openclaw: null,
+};
 
 type SandboxCode = SandboxError["code"];
 const CODES: readonly SandboxCode[] = ["SANDBOX_NOT_FOUND", "SANDBOX_CREATE_FAILED", "SANDBOX_EXEC_FAILED", "SANDBOX_PATH_INVALID", "SANDBOX_UNAVAILABLE"];
@@ -75,6 +84,7 @@ async function readJson<T>(what: string, response: Response): Promise<T> {
 
 export class CloudflareSandboxProvider implements SandboxProvider {
   readonly name = "cloudflare";
+  readonly programs: SandboxPrograms;
   private readonly base: string;
   private readonly requestTimeoutMs: number;
   private readonly createTimeoutMs: number;
@@ -85,6 +95,7 @@ export class CloudflareSandboxProvider implements SandboxProvider {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.createTimeoutMs = options.createTimeoutMs ?? 180_000;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    this.programs = options.programs ?? CLOUDFLARE_IMAGE_PROGRAMS;
   }
 
   async create(spec: SandboxSpec): Promise<SandboxInfo> {

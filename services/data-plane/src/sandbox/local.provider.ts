@@ -13,7 +13,9 @@ import { cgroupPids, cgroupUsage, closeFds, createCgroups, detectLimitsMode, ope
 import { findInit, forgetInit, startInit, type SandboxInit } from "./sandbox-init.js";
 import { dropThenExecPrelude, ENV_CARRIER_PREFIX, PRELUDE_FAILED_EXIT, PRELUDE_FAILED_MARK } from "./sandbox-prelude.js";
 import { assertSandboxId, IN_SANDBOX, readConfined, SANDBOX_GID, SANDBOX_UID, workspaceSegments, writeConfined } from "./sandbox-paths.js";
-import { SandboxError, type ExecOptions, type ExecResult, type SandboxInfo, type SandboxProvider, type SandboxSpec, type SandboxStats } from "./sandbox.provider.js";
+import { NODE24_BIN, OPENCLAW_ENTRY, OPENCLAW_LAUNCHER } from "@clawea/openclaw-runtime";
+import { AGENT_ENTRY } from "@clawea/reference-agent";
+import { SandboxError, type ExecOptions, type ExecResult, type SandboxInfo, type SandboxPrograms, type SandboxProvider, type SandboxSpec, type SandboxStats } from "./sandbox.provider.js";
 
 export interface LocalSandboxProviderOptions {
   /** Parent of every sandbox directory, e.g. /var/lib/clawea/sandboxes. Hidden inside sandboxes. */
@@ -59,8 +61,16 @@ function gone(): SandboxError {
   return new SandboxError("SANDBOX_NOT_FOUND", "the sandbox's init process is gone; start the sandbox again", true);
 }
 
+/** A local sandbox sees this host's files read-only: the data plane's own Node and packages. */
+export const HOST_PROGRAMS: SandboxPrograms = {
+  node: process.execPath,
+  referenceAgent: AGENT_ENTRY,
+  openclaw: OPENCLAW_ENTRY === "" ? null : { node24: NODE24_BIN, launcher: OPENCLAW_LAUNCHER, entry: OPENCLAW_ENTRY },
+};
+
 export class LocalSandboxProvider implements SandboxProvider {
   readonly name = "local";
+  readonly programs = HOST_PROGRAMS;
   private readonly sandboxes = new Map<string, LocalSandbox>();
   private readonly loading = new Map<string, Promise<LocalSandbox | null>>();
   private readonly cgroupRoot: string;

@@ -43,6 +43,20 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/**
+ * Where the programs the data plane runs live inside this provider's sandboxes. A `local` sandbox sees
+ * this host's files (read-only), so they are this host's paths; a Cloudflare container has what its
+ * image installed (infra/cloudflare/Dockerfile).
+ */
+export interface SandboxPrograms {
+  /** A Node.js binary (>= 20): the workspace tool and the reference agent run on it. */
+  node: string;
+  /** `@clawea/reference-agent`'s entry (its `dist/agent.js`). */
+  referenceAgent: string;
+  /** OpenClaw, its launcher and the Node 24 it runs on; null when the sandbox has no OpenClaw (openclaw templates cannot run there). */
+  openclaw: { node24: string; launcher: string; entry: string } | null;
+}
+
 export interface SandboxStats {
   cpuMillisUsed: number;
   memoryBytes: number;
@@ -51,6 +65,7 @@ export interface SandboxStats {
 
 export interface SandboxProvider {
   readonly name: string;
+  readonly programs: SandboxPrograms;
   create(spec: SandboxSpec): Promise<SandboxInfo>;
   exec(sandboxId: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   writeFile(sandboxId: string, path: string, data: Uint8Array): Promise<void>;

@@ -3,6 +3,7 @@
  * faults) and one whose state lives in files, so a worker process killed mid-job and its successor
  * see the same sandboxes.
  */
+import { HOST_PROGRAMS } from "../sandbox/local.provider.js";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SandboxError, type ExecResult, type SandboxInfo, type SandboxProvider, type SandboxSpec, type SandboxStats } from "../sandbox/sandbox.provider.js";
@@ -15,6 +16,7 @@ function notImplemented(): never {
 
 export class MemorySandboxProvider implements SandboxProvider {
   readonly name = "memory";
+  readonly programs = HOST_PROGRAMS;
   readonly sandboxes = new Map<string, { spec: SandboxSpec; state: SandboxInfo["state"] }>();
   readonly calls: Array<{ op: Op; id: string }> = [];
   /** What `stats` reports per sandbox (cumulative CPU, like a cgroup counter); 1234 ms and 64 MiB when unset. */
@@ -87,6 +89,7 @@ export class MemorySandboxProvider implements SandboxProvider {
  */
 export class FileSandboxProvider implements SandboxProvider {
   readonly name = "file";
+  readonly programs = HOST_PROGRAMS;
   constructor(
     private readonly dir: string,
     private readonly options: { holdAfterCreate?: boolean } = {},
