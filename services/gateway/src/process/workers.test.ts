@@ -12,6 +12,8 @@ import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 let testDb: TestDatabase;
 let primary: ChildProcess;
 let port: number;
+/** The gateway's own output (its JSON logs), shown if it never comes up. */
+let output = "";
 
 /** Two distinct free ports (both held until both are known, so they cannot be the same one twice). */
 async function freePorts(): Promise<[number, number]> {
@@ -22,14 +24,14 @@ async function freePorts(): Promise<[number, number]> {
   return ports;
 }
 
-/** The primary's child processes, read from /proc. */
-function childrenOf(pid: number): number[] {
+/** The primary's workers: its child processes running the gateway (tsx also keeps an esbuild child), read from /proc. */
+function workersOf(pid: number): number[] {
   return readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("main.ts");
       } catch {
         return false;
       }
@@ -59,24 +61,32 @@ const healthy = async () => {
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  let egressPort: number;
-  [port, egressPort] = await freePorts();
+  const [modelPort, egressPort] = await freePorts();
+  port = modelPort;
   primary = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../main.ts", import.meta.url))], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       DATABASE_URL: testDb.url,
       CLAWEA_GATEWAY_SIGNING_KEY: randomBytes(32).toString("base64url"),
       CLAWEA_CST_ISSUERS: generateKeyPair().did,
       CLAWEA_KEK: randomBytes(32).toString("base64url"),
+      // Not port 0: cluster workers share one handle per address and port, so two listeners on port 0 would share one port.
       GATEWAY_PORT: String(port),
       GATEWAY_EGRESS_PORT: String(egressPort),
       GATEWAY_WORKERS: "2",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
     },
   });
+  for (const stream of [primary.stdout!, primary.stderr!]) {
+    stream.on("data", (chunk: Buffer) => {
+      output = (output + chunk.toString("utf8")).slice(-4_000);
+    });
+  }
   // Three processes load the TypeScript sources through tsx: slow on a machine busy with other suites.
-  await until(async () => ((await healthy()) && childrenOf(primary.pid!).length === 2 ? true : undefined), 80_000);
+  await until(async () => ((await healthy()) && workersOf(primary.pid!).length === 2 ? true : undefined), 80_000).catch((error: unknown) => {
+    throw new Error(`the gateway did not come up with two workers (port ${port}, exit ${primary.exitCode}, workers ${workersOf(primary.pid!).join(", ")}):\n${output}`, { cause: error });
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -86,20 +96,20 @@ afterAll(async () => {
 
 describe("gateway workers", () => {
   it("replaces a worker that dies while the other goes on answering", async () => {
-    const [victim, survivor] = childrenOf(primary.pid!);
+    const [victim, survivor] = workersOf(primary.pid!);
     process.kill(victim!, "SIGKILL");
     // A connection handed to the dying worker may be reset; the survivor answers the retry.
-    expect(await until(healthy, 5_000)).toBe(true);
+    expect(await until(healthy, 20_000)).toBe(true);
     const replaced = await until(() => {
-      const children = childrenOf(primary.pid!);
-      return children.length === 2 && !children.includes(victim!) ? children : undefined;
+      const workers = workersOf(primary.pid!);
+      return workers.length === 2 && !workers.includes(victim!) ? workers : undefined;
     });
     expect(replaced).toContain(survivor);
     await until(healthy);
-  }, 30_000);
+  }, 60_000);
 
   it("stops every worker and exits 0 on SIGTERM", async () => {
-    const workers = childrenOf(primary.pid!);
+    const workers = workersOf(primary.pid!);
     const exited = new Promise<number | null>((resolve) => primary.once("exit", (code) => resolve(code)));
     primary.kill("SIGTERM");
     expect(await exited).toBe(0);
