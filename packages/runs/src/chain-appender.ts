@@ -36,6 +36,11 @@ interface RunGroup {
   tenantId: string;
   runId: string;
   items: Pending[];
+  /**
+   * Where this batch believes the run's chain ends; undefined until read. Kept here, not only in the
+   * shared cache, which another batch may clear meanwhile.
+   */
+  head: ChainHead | undefined;
   /** Every item answered (appended, or null for a run the tenant does not have). */
   done: boolean;
 }
@@ -59,23 +64,23 @@ export function createChainAppender(db: Db): ChainAppender {
   async function optimistic(groups: RunGroup[]): Promise<RunGroup[]> {
     let open = groups;
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && open.length > 0; attempt++) {
-      const unknown = open.filter((g) => !known.has(g.key));
+      const unknown = open.filter((g) => g.head === undefined);
       if (unknown.length > 0) {
         const heads = await readChainHeads(db, unknown);
         for (const g of unknown) {
-          const head = heads.get(g.key);
-          if (head) remember(g.key, head);
+          g.head = heads.get(g.key);
+          if (g.head) remember(g.key, g.head);
           else {
             g.done = true;
             for (const item of g.items) item.resolve(null);
           }
         }
-        open = open.filter((g) => known.has(g.key));
+        open = open.filter((g) => !g.done);
       }
       if (open.length === 0) break;
       const results = await appendRunEventsAfter(
         db,
-        open.map((g) => ({ tenantId: g.tenantId, runId: g.runId, expected: known.get(g.key)!, inputs: g.items.map((item) => item.input) })),
+        open.map((g) => ({ tenantId: g.tenantId, runId: g.runId, expected: g.head!, inputs: g.items.map((item) => item.input) })),
       );
       const lost: RunGroup[] = [];
       results.forEach((result, i) => {
@@ -86,6 +91,7 @@ export function createChainAppender(db: Db): ChainAppender {
           g.items.forEach((item, k) => item.resolve(result.events[k]!));
         } else {
           known.delete(g.key);
+          g.head = undefined;
           lost.push(g);
         }
       });
@@ -99,7 +105,7 @@ export function createChainAppender(db: Db): ChainAppender {
     for (const item of batch) {
       const key = keyOf(item.input.tenantId, item.input.runId);
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { key, tenantId: item.input.tenantId, runId: item.input.runId, items: [], done: false }));
+      if (!group) groups.set(key, (group = { key, tenantId: item.input.tenantId, runId: item.input.runId, items: [], head: known.get(key), done: false }));
       group.items.push(item);
     }
     try {
