@@ -73,6 +73,14 @@ function byRun(inputs: readonly AppendEventInput[]): Map<string, { tenantId: str
   return groups;
 }
 
+type HeadRow = { id: string; tenant_id: string; chain_head: string | null; chain_length: number };
+
+/** The chain heads of the runs named, by (id, tenant): a run of another tenant is not among them. */
+function selectHeads(runsNamed: readonly { tenantId: string; runId: string }[]) {
+  return sql`select id, tenant_id, chain_head, chain_length from runs
+    where (id, tenant_id) in (${sql.join(runsNamed.map((r) => sql`(${r.runId}, ${r.tenantId})`), sql`, `)})`;
+}
+
 function eventRows(tenantId: string, events: readonly AppendedEvent[]) {
   return events.map((event) => ({
     runId: event.run_id,
@@ -98,11 +106,7 @@ function eventRows(tenantId: string, events: readonly AppendedEvent[]) {
 export async function appendRunEvents(tx: Executor, inputs: readonly AppendEventInput[]): Promise<(AppendedEvent | null)[]> {
   if (inputs.length === 0) return [];
   const groups = byRun(inputs);
-  const locked = await tx.execute<{ id: string; tenant_id: string; chain_head: string | null; chain_length: number }>(
-    sql`select id, tenant_id, chain_head, chain_length from runs
-        where (id, tenant_id) in (${sql.join([...groups.values()].map((g) => sql`(${g.runId}, ${g.tenantId})`), sql`, `)})
-        order by id for update`,
-  );
+  const locked = await tx.execute<HeadRow>(sql`${selectHeads([...groups.values()])} order by id for update`);
   const appended: (AppendedEvent | null)[] = inputs.map(() => null);
   const moved: { group: { tenantId: string; runId: string }; events: AppendedEvent[] }[] = [];
   for (const row of locked.rows) {
@@ -125,10 +129,7 @@ export async function appendRunEvents(tx: Executor, inputs: readonly AppendEvent
 /** The chain heads of the runs named (no lock); a run the tenant does not have is absent. */
 export async function readChainHeads(db: Executor, runsNamed: readonly { tenantId: string; runId: string }[]): Promise<Map<string, ChainHead>> {
   if (runsNamed.length === 0) return new Map();
-  const rows = await db.execute<{ id: string; tenant_id: string; chain_head: string | null; chain_length: number }>(
-    sql`select id, tenant_id, chain_head, chain_length from runs
-        where (id, tenant_id) in (${sql.join(runsNamed.map((r) => sql`(${r.runId}, ${r.tenantId})`), sql`, `)})`,
-  );
+  const rows = await db.execute<HeadRow>(selectHeads(runsNamed));
   return new Map(rows.rows.map((row) => [keyOf(row.tenant_id, row.id), { head: row.chain_head, length: Number(row.chain_length) }]));
 }
 

@@ -1,6 +1,7 @@
 /** Small shared pieces: page headings that take focus, status and problem messages, badges, hashes, JSON. */
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { problemSummary, type Problem } from "../api/problem.js";
+import { hasPrevious, nextPage, pageNumber, previousPage, type CursorStack } from "../lib/cursor-stack.js";
 import { humanize, shortHash } from "../lib/format.js";
 
 /** The page's h1; it takes focus when the page opens, so keyboard and screen-reader users start there. */
@@ -98,6 +99,20 @@ export function ReasonCodes({ codes }: { codes: readonly string[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Previous/next over a cursor API: the cursors that led to this page, and the page's `next_cursor`. */
+export function CursorPager({ label, stack, nextCursor, onChange }: { label: string; stack: CursorStack; nextCursor: string | null; onChange: (stack: CursorStack) => void }) {
+  return (
+    <Pager
+      label={label}
+      page={pageNumber(stack)}
+      hasPrevious={hasPrevious(stack)}
+      hasNext={nextCursor !== null}
+      onPrevious={() => onChange(previousPage(stack))}
+      onNext={() => nextCursor !== null && onChange(nextPage(stack, nextCursor))}
+    />
   );
 }
 

@@ -2,8 +2,8 @@
 import { useState, type FormEvent } from "react";
 import { unwrap } from "@clawea/sdk";
 import { useSession } from "../app/session.js";
-import { Loading, PageHeading, Pager, ProblemAlert, StateBadge } from "../components/ui.js";
-import { currentCursor, firstPage, hasPrevious, nextPage, pageNumber, previousPage, type CursorStack } from "../lib/cursor-stack.js";
+import { CursorPager, Loading, PageHeading, ProblemAlert, StateBadge } from "../components/ui.js";
+import { currentCursor, firstPage, pageNumber, type CursorStack } from "../lib/cursor-stack.js";
 import { formatNumber, formatTimestamp, humanize, isoToLocalInput, localInputToIso } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
 
@@ -144,14 +144,7 @@ function Agents() {
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Agents pages"
-            page={pageNumber(stack)}
-            hasPrevious={hasPrevious(stack)}
-            hasNext={page.data.next_cursor !== null}
-            onPrevious={() => setStack(previousPage(stack))}
-            onNext={() => page.data?.next_cursor && setStack(nextPage(stack, page.data.next_cursor))}
-          />
+          <CursorPager label="Agents pages" stack={stack} nextCursor={page.data.next_cursor} onChange={setStack} />
         </>
       )}
     </section>

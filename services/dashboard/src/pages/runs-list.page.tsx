@@ -6,8 +6,8 @@ import { useEffect, useState, type FormEvent } from "react";
 import { unwrap } from "@clawea/sdk";
 import { Link, useNavigation } from "../app/navigation.js";
 import { useSession } from "../app/session.js";
-import { Hash, Loading, PageHeading, Pager, ProblemAlert, StateBadge, useAnnounce } from "../components/ui.js";
-import { currentCursor, firstPage, hasPrevious, nextPage, pageNumber, previousPage, type CursorStack } from "../lib/cursor-stack.js";
+import { CursorPager, Hash, Loading, PageHeading, ProblemAlert, StateBadge, useAnnounce } from "../components/ui.js";
+import { currentCursor, firstPage, pageNumber, type CursorStack } from "../lib/cursor-stack.js";
 import { formatTimestamp, humanize, isoToLocalInput, localInputToIso } from "../lib/format.js";
 import { hrefOf, NO_FILTERS, RUN_STATES, type RunFilters } from "../lib/routes.js";
 import { useAsync } from "../lib/use-async.js";
@@ -188,14 +188,7 @@ export function RunsList({ filters }: { filters: RunFilters }) {
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Runs pages"
-            page={pageNumber(stack)}
-            hasPrevious={hasPrevious(stack)}
-            hasNext={page.data.next_cursor !== null}
-            onPrevious={() => setStack(previousPage(stack))}
-            onNext={() => page.data?.next_cursor && setStack(nextPage(stack, page.data.next_cursor))}
-          />
+          <CursorPager label="Runs pages" stack={stack} nextCursor={page.data.next_cursor} onChange={setStack} />
         </>
       ) : null}
     </>
