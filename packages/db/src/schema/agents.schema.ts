@@ -62,6 +62,13 @@ export const agents = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     createdByKeyId: text("created_by_key_id"),
+    /**
+     * The row as the API's `Agent` and `AgentHealth` bodies, written by the `agents_render_json` trigger on
+     * every insert and update (migration 0007), so the hottest reads send stored text and never render.
+     * Never set them: whatever is written is replaced.
+     */
+    apiJson: text("api_json").notNull().default(""),
+    healthJson: text("health_json").notNull().default(""),
   },
   (t) => [
     index("agents_tenant_id_idx").on(t.tenantId, t.id),

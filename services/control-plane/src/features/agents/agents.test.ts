@@ -6,6 +6,7 @@ import { jobIdFor } from "@clawea/queue";
 import { unwrap, type ClaweaClient } from "@clawea/sdk";
 import { raw, reason, startTestPlatform, type TestPlatform } from "../../app.test-support.js";
 import { ROLES } from "../../http/auth.js";
+import { agentsRepo } from "./agents.repo.js";
 import { AGENT_READERS, AGENT_WRITERS, FLEET_READERS } from "./agents.routes.js";
 import { counts, insertPolicy, insertSecret, jobInQueue, problemOf, reportFromDataPlane } from "./agents.test-support.js";
 
@@ -344,6 +345,42 @@ describe("reading agents", () => {
     expect(await reason(admin.GET("/v1/agents/{agent_id}", at("agt_0123456789abcdef0123456789abcdef")).then(unwrap))).toBe("404 NOT_FOUND");
     expect(await reason(admin.GET("/v1/agents/{agent_id}/health", at("agt_0123456789abcdef0123456789abcdef")).then(unwrap))).toBe("404 NOT_FOUND");
     expect(await reason(admin.POST("/v1/agents/{agent_id}/sleep", at("agt_0123456789abcdef0123456789abcdef")).then(unwrap))).toBe("404 NOT_FOUND");
+  });
+
+  it("answers health reads that arrive together from one statement, each with its own agent's, never another tenant's", async () => {
+    const first = await platform.tenant();
+    const second = await platform.tenant();
+    const mine = [await deploy(first.admin, "a"), await deploy(first.admin, "b"), await deploy(first.admin, "c")];
+    const theirs = await deploy(second.admin, "d");
+    await reportFromDataPlane(platform, mine[1]!.id, "running", { sandboxId: "sbx-b", cpu: 7, memory: 8 });
+    const unknown = "agt_0123456789abcdef0123456789abcdef";
+    // In order, duplicates kept, and a key names an agent only together with its tenant.
+    const texts = await agentsRepo.healthJsonMany(platform.database.db, [
+      { tenantId: first.id, agentId: mine[2]!.id },
+      { tenantId: first.id, agentId: theirs.id },
+      { tenantId: first.id, agentId: mine[1]!.id },
+      { tenantId: second.id, agentId: theirs.id },
+      { tenantId: first.id, agentId: unknown },
+      { tenantId: first.id, agentId: mine[2]!.id },
+    ]);
+    expect(texts.map((text) => (text === undefined ? undefined : (JSON.parse(text) as { agent_id: string }).agent_id))).toEqual([
+      mine[2]!.id,
+      undefined,
+      mine[1]!.id,
+      theirs.id,
+      undefined,
+      mine[2]!.id,
+    ]);
+    // Through the API, all at once (one turn of the event loop shares a statement).
+    const answers = await Promise.all([
+      ...mine.map((agent) => first.admin.GET("/v1/agents/{agent_id}/health", at(agent.id)).then(unwrap)),
+      reason(first.admin.GET("/v1/agents/{agent_id}/health", at(theirs.id)).then(unwrap)),
+      second.admin.GET("/v1/agents/{agent_id}/health", at(theirs.id)).then(unwrap),
+    ]);
+    expect(answers.slice(0, 3).map((health) => (health as { agent_id: string }).agent_id)).toEqual(mine.map((agent) => agent.id));
+    expect(answers[1]).toMatchObject({ status: "running", sandbox_id: "sbx-b", cpu_usage_millis: 7 });
+    expect(answers[3]).toBe("404 NOT_FOUND");
+    expect(answers[4]).toMatchObject({ agent_id: theirs.id, status: "provisioning" });
   });
 
   it("lists newest first with a cursor, filtered by status and template", async () => {
