@@ -41,18 +41,39 @@ interface ListShape {
 }
 
 /**
- * A page's rows, newest first: id and stored JSON, `limit + 1` of them, the extra one only to know
- * there is more. One statement per filter shape (eight at most), each using its own index. Rows, not
- * one aggregated row: on the bench, string_agg over a window cost PostgreSQL three times what the
- * rows themselves did.
+ * Pages of one filter shape, one per request of a batch (the arrays hold each request's tenant, limit
+ * and filters; `n` says whose row it is): id and stored JSON, newest first, `limit + 1` of them, the
+ * extra one only to know there is more. One statement per filter shape (eight at most), each page an
+ * index scan of its own. Rows, not an aggregate per page: on the bench, string_agg over a window cost
+ * PostgreSQL three times what the rows themselves did.
  */
 function listSql(shape: ListShape): string {
-  const where = ["tenant_id = $1"];
-  if (shape.status) where.push("status = $3");
-  if (shape.template) where.push(`template_id = $${where.length + 2}`);
-  if (shape.cursor) where.push(`id < $${where.length + 2}`);
-  return `select id, api_json from agents where ${where.join(" and ")} order by id desc limit $2 + 1`;
+  const columns = ["tenant_id", "lim"];
+  const types = ["text[]", "int[]"];
+  const where = ["a.tenant_id = k.tenant_id"];
+  if (shape.status) columns.push("status"), types.push("text[]"), where.push("a.status = k.status");
+  if (shape.template) columns.push("template_id"), types.push("text[]"), where.push("a.template_id = k.template_id");
+  if (shape.cursor) columns.push("before"), types.push("text[]"), where.push("a.id < k.before");
+  return `select k.n, p.id, p.api_json
+    from unnest(${types.map((type, i) => `$${i + 1}::${type}`).join(", ")}) with ordinality as k(${columns.join(", ")}, n)
+    cross join lateral (select a.id, a.api_json from agents a where ${where.join(" and ")} order by a.id desc limit k.lim + 1) p`;
 }
+
+export interface PageRequest {
+  tenantId: string;
+  filter: AgentFilter;
+  limit: number;
+  /** The id the page starts below (the cursor's key); null for the first page. */
+  before: string | null;
+}
+
+const shapeOf = (request: PageRequest): ListShape => ({
+  status: request.filter.status !== undefined,
+  template: request.filter.templateId !== undefined,
+  cursor: request.before !== null,
+});
+
+const shapeName = (shape: ListShape) => `${Number(shape.status)}${Number(shape.template)}${Number(shape.cursor)}`;
 
 /** drizzle(pool) keeps its pool as `$client`; `Db` does not name it. These reads skip Drizzle's row mapping. */
 const poolOf = (db: Db): Pool => (db as Db & { $client: Pool }).$client;
@@ -62,6 +83,21 @@ export interface PageJson {
   items: string;
   /** The last item's id when another page follows. */
   lastId: string | null;
+}
+
+/** `limit + 1` rows of one page (in any order) as the page: newest first, and whether more follow. */
+function toPageJson(rows: [id: string, json: string][], limit: number): PageJson {
+  // Each page is read by its own index scan, newest first; SQL promises no order across a join, so
+  // an out-of-order page (never seen) is sorted rather than trusted.
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i - 1]![0] < rows[i]![0]) {
+      rows.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+      break;
+    }
+  }
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { items: page.map((row) => row[1]).join(","), lastId: more ? page[page.length - 1]![0] : null };
 }
 
 export const agentsRepo = {
@@ -104,21 +140,31 @@ export const agentsRepo = {
     return found;
   },
 
-  async listJson(db: Db, tenantId: string, filter: AgentFilter, limit: number, before: string | null): Promise<PageJson> {
-    const shape = { status: filter.status !== undefined, template: filter.templateId !== undefined, cursor: before !== null };
-    const values: unknown[] = [tenantId, limit];
-    if (filter.status !== undefined) values.push(filter.status);
-    if (filter.templateId !== undefined) values.push(filter.templateId);
-    if (before !== null) values.push(before);
-    const { rows } = await poolOf(db).query<[id: string, json: string]>({
-      name: `agents_list_${Number(shape.status)}${Number(shape.template)}${Number(shape.cursor)}`,
-      text: listSql(shape),
-      values,
-      rowMode: "array",
+  /** A page for each request, in order; requests of one filter shape share a statement. */
+  async listJsonMany(db: Db, requests: readonly PageRequest[]): Promise<PageJson[]> {
+    const pages: PageJson[] = requests.map(() => ({ items: "", lastId: null }));
+    const byShape = new Map<string, { shape: ListShape; at: number[] }>();
+    requests.forEach((request, i) => {
+      const shape = shapeOf(request);
+      const name = shapeName(shape);
+      let group = byShape.get(name);
+      if (!group) byShape.set(name, (group = { shape, at: [] }));
+      group.at.push(i);
     });
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    return { items: page.map((row) => row[1]).join(","), lastId: more ? page[page.length - 1]![0] : null };
+    await Promise.all(
+      [...byShape.entries()].map(async ([name, { shape, at }]) => {
+        const of = at.map((i) => requests[i]!);
+        const values: unknown[][] = [of.map((r) => r.tenantId), of.map((r) => r.limit)];
+        if (shape.status) values.push(of.map((r) => r.filter.status));
+        if (shape.template) values.push(of.map((r) => r.filter.templateId));
+        if (shape.cursor) values.push(of.map((r) => r.before));
+        const { rows } = await poolOf(db).query<[n: string, id: string, json: string]>({ name: `agents_list_${name}`, text: listSql(shape), values, rowMode: "array" });
+        const rowsOf: [id: string, json: string][][] = of.map(() => []);
+        for (const [n, id, json] of rows) rowsOf[Number(n) - 1]!.push([id, json]);
+        rowsOf.forEach((page, k) => (pages[at[k]!] = toPageJson(page, of[k]!.limit)));
+      }),
+    );
+    return pages;
   },
 
   /**

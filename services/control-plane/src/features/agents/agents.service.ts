@@ -25,7 +25,7 @@ import { templatesRepo } from "../templates/templates.repo.js";
 import { assertDeployable } from "../templates/templates.service.js";
 import type { Runtime } from "../templates/templates.schemas.js";
 import { decideAction, effectiveSettings, type RequestableAction } from "./agents.domain.js";
-import { agentsRepo, type AgentFilter, type AgentRow } from "./agents.repo.js";
+import { agentsRepo, type AgentFilter, type AgentRow, type PageJson, type PageRequest } from "./agents.repo.js";
 import type { Agent, CreateAgent, FleetSummary } from "./agents.schemas.js";
 
 export interface AgentsDeps {
@@ -82,18 +82,16 @@ export function createAgentsService({ db, keyring, jobsWritten, now }: AgentsDep
     return row;
   }
 
-  /**
-   * Health reads that arrive in one turn of the event loop share one statement (dispatched on
-   * setImmediate, after every request read in that turn has asked). Each batch is read after its
-   * requests arrived, so a read still sees every write committed before it; nothing is cached between
-   * batches. Under load this takes a PostgreSQL round trip (a write and a read on the socket, a query
-   * for the server) off most requests.
+  /*
+   * Health reads, and list pages of one filter shape, that arrive in one turn of the event loop share
+   * one statement (dispatched on setImmediate, after every request read in that turn has asked). Each
+   * batch is read after its requests arrived, so a read still sees every write committed before it;
+   * nothing is cached between batches. Under load this takes a PostgreSQL round trip (a write and a
+   * read on the socket, a statement for the server) off most requests.
    */
-  const healthReads = new DataLoader<{ tenantId: string; agentId: string }, string | undefined>((keys) => agentsRepo.healthJsonMany(db, keys), {
-    cache: false,
-    maxBatchSize: 256,
-    batchScheduleFn: (dispatch) => setImmediate(dispatch),
-  });
+  const batched = { cache: false, maxBatchSize: 128, batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) } as const;
+  const healthReads = new DataLoader<{ tenantId: string; agentId: string }, string | undefined>((keys) => agentsRepo.healthJsonMany(db, keys), batched);
+  const pageReads = new DataLoader<PageRequest, PageJson>((requests) => agentsRepo.listJsonMany(db, requests), batched);
 
   return {
     async create(tenantId: string, input: CreateAgent, keyId: string): Promise<Agent> {
@@ -167,7 +165,7 @@ export function createAgentsService({ db, keyring, jobsWritten, now }: AgentsDep
 
     /** A page of `Agent`s as its JSON text (`AgentPage`), from the JSON the rows keep (see agents.repo.ts). */
     async listJson(tenantId: string, filter: AgentFilter, limit: number, cursor: string | undefined): Promise<string> {
-      const page = await agentsRepo.listJson(db, tenantId, filter, limit, decodeCursor(cursor));
+      const page = await pageReads.load({ tenantId, filter, limit, before: decodeCursor(cursor) });
       return `{"items":[${page.items}],"next_cursor":${page.lastId === null ? "null" : JSON.stringify(encodeCursor(page.lastId))}}`;
     },
 
