@@ -17,9 +17,12 @@ const ready = await new Promise<{ url: string; token: string; agentId: string; a
 });
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+/** Each route is driven this long before it is measured, so the figures are of a warm service (JIT, pool, plans). */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const headers = { authorization: `Bearer ${ready.token}`, "content-type": "application/json" };
 
 async function measure(label: string, options: autocannon.Options): Promise<void> {
+  if (WARMUP_S > 0) await autocannon({ connections: 50, duration: WARMUP_S, headers, ...options });
   const result = await autocannon({ connections: 50, duration: DURATION_S, headers, ...options });
   const errors = result.non2xx + result.errors;
   console.log(
@@ -27,7 +30,7 @@ async function measure(label: string, options: autocannon.Options): Promise<void
   );
 }
 
-console.log(`control plane, ${ready.agents.toLocaleString("en-US")} agents, 50 connections, ${DURATION_S}s each, node ${process.version}`);
+console.log(`control plane, ${ready.agents.toLocaleString("en-US")} agents, 50 connections, ${DURATION_S}s each after ${WARMUP_S}s warm-up, node ${process.version}`);
 await measure("GET /v1/agents/:id/health", { url: `${ready.url}/v1/agents/${ready.agentId}/health` });
 await measure("GET /v1/agents?limit=50 (first page)", { url: `${ready.url}/v1/agents?limit=50` });
 // A cursor halfway down the table: keyset paging costs the same at any depth.
