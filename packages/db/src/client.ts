@@ -20,3 +20,11 @@ export function createDatabase(connectionString: string, options: { max?: number
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }
+
+/**
+ * The pool under a Db, for the few hot statements run outside Drizzle's builder: named prepared
+ * statements (parsed and planned once per connection) with array parameters, rows read as arrays.
+ */
+export function poolOf(db: Db): pg.Pool {
+  return (db as Db & { $client: pg.Pool }).$client;
+}

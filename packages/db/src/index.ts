@@ -1,6 +1,6 @@
 /** @clawea/db: the schema, migrations, ids and at-rest sealing every service shares. */
 export * from "./schema/index.js";
-export { createDatabase, type Database, type Db, type Executor, type Tx } from "./client.js";
+export { createDatabase, poolOf, type Database, type Db, type Executor, type Tx } from "./client.js";
 export { MIGRATIONS_FOLDER, migrateDatabase } from "./migrate.js";
 export { BUILTIN_TEMPLATES } from "./builtin-templates.js";
 export { ID_PREFIXES, isId, newId, type IdKind } from "./ids.js";

@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { nextEvent, type ChainEvent } from "@clawea/protocol";
-import { newId, runEvents, type Executor } from "@clawea/db";
+import { newId, poolOf, runEvents, type Db, type Executor } from "@clawea/db";
 
 /** The run is not one of the tenant's: nothing was appended. */
 export class RunNotFoundError extends Error {
@@ -127,13 +127,40 @@ export async function appendRunEvents(tx: Executor, inputs: readonly AppendEvent
 }
 
 /** The chain heads of the runs named (no lock); a run the tenant does not have is absent. */
-export async function readChainHeads(db: Executor, runsNamed: readonly { tenantId: string; runId: string }[]): Promise<Map<string, ChainHead>> {
+export async function readChainHeads(db: Db, runsNamed: readonly { tenantId: string; runId: string }[]): Promise<Map<string, ChainHead>> {
   if (runsNamed.length === 0) return new Map();
-  const rows = await db.execute<HeadRow>(selectHeads(runsNamed));
-  return new Map(rows.rows.map((row) => [keyOf(row.tenant_id, row.id), { head: row.chain_head, length: Number(row.chain_length) }]));
+  const { rows } = await poolOf(db).query<[id: string, tenantId: string, head: string | null, length: number]>({
+    name: "run_chain_heads",
+    text: `select r.id, r.tenant_id, r.chain_head, r.chain_length
+      from unnest($1::text[], $2::text[]) as k(id, tenant_id) join runs r on r.id = k.id and r.tenant_id = k.tenant_id`,
+    values: [runsNamed.map((r) => r.runId), runsNamed.map((r) => r.tenantId)],
+    rowMode: "array",
+  });
+  return new Map(rows.map(([id, tenantId, head, length]) => [keyOf(tenantId, id), { head, length: Number(length) }]));
 }
 
 export type ConditionalAppend = { ok: true; events: AppendedEvent[]; head: ChainHead } | { ok: false };
+
+/*
+ * One text whatever the batch (its runs and events travel as arrays), so each connection parses and
+ * plans it once: measured alone, 0.35-0.43 ms per single-event append against 0.63-0.70 ms for the same
+ * statement with a VALUES list per batch, planned every time.
+ */
+const APPEND_AFTER_SQL = `with heads as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[]) as h(id, tenant_id, prev, length, head, new_length)
+  ), moved as (
+    update runs set chain_head = heads.head, chain_length = heads.new_length
+    from heads
+    where runs.id = heads.id and runs.tenant_id = heads.tenant_id
+      and runs.chain_head is not distinct from heads.prev and runs.chain_length = heads.length
+    returning runs.id, runs.tenant_id
+  )
+  insert into run_events (run_id, seq, tenant_id, event_id, event_type, timestamp, actor, payload, payload_hash, prev_hash, event_hash)
+  select e.run_id, e.seq, e.tenant_id, e.event_id, e.event_type, e.timestamp, e.actor, e.payload::jsonb, e.payload_hash, e.prev_hash, e.event_hash
+  from unnest($7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+    as e(run_id, seq, tenant_id, event_id, event_type, timestamp, actor, payload, payload_hash, prev_hash, event_hash)
+  join moved on moved.id = e.run_id and moved.tenant_id = e.tenant_id
+  returning run_id, tenant_id`;
 
 /**
  * Appends each run's events only if its chain still ends where the caller last saw it, in one
@@ -143,41 +170,38 @@ export type ConditionalAppend = { ok: true; events: AppendedEvent[]; head: Chain
  * lock and then no longer matches.
  */
 export async function appendRunEventsAfter(
-  db: Executor,
+  db: Db,
   batches: readonly { tenantId: string; runId: string; expected: ChainHead; inputs: readonly AppendEventInput[] }[],
 ): Promise<ConditionalAppend[]> {
   if (batches.length === 0) return [];
   const linked = batches.map((batch) => ({ batch, events: linkEvents(batch.expected, batch.inputs) }));
-  const heads = sql.join(
-    linked.map(
-      ({ batch, events }) =>
-        sql`(${batch.runId}::text, ${batch.tenantId}::text, ${batch.expected.head}::text, ${batch.expected.length}::integer, ${events.at(-1)!.event_hash_b64u}::text, ${events.at(-1)!.seq + 1}::integer)`,
-    ),
-    sql`, `,
-  );
-  const rows = sql.join(
-    linked.flatMap(({ batch, events }) =>
-      eventRows(batch.tenantId, events).map(
-        (row) =>
-          sql`(${row.runId}::text, ${row.seq}::integer, ${row.tenantId}::text, ${row.eventId}::text, ${row.eventType}::text, ${row.timestamp}::text, ${row.actor}::text, ${JSON.stringify(row.payload)}::jsonb, ${row.payloadHash}::text, ${row.prevHash}::text, ${row.eventHash}::text)`,
-      ),
-    ),
-    sql`, `,
-  );
-  const written = await db.execute<{ run_id: string; tenant_id: string }>(sql`
-    with heads (id, tenant_id, prev, length, head, new_length) as (values ${heads}),
-    moved as (
-      update runs set chain_head = heads.head, chain_length = heads.new_length
-      from heads
-      where runs.id = heads.id and runs.tenant_id = heads.tenant_id
-        and runs.chain_head is not distinct from heads.prev and runs.chain_length = heads.length
-      returning runs.id, runs.tenant_id
-    )
-    insert into run_events (run_id, seq, tenant_id, event_id, event_type, timestamp, actor, payload, payload_hash, prev_hash, event_hash)
-    select e.* from (values ${rows}) as e (run_id, seq, tenant_id, event_id, event_type, timestamp, actor, payload, payload_hash, prev_hash, event_hash)
-    join moved on moved.id = e.run_id and moved.tenant_id = e.tenant_id
-    returning run_id, tenant_id`);
-  const done = new Set(written.rows.map((row) => keyOf(row.tenant_id, row.run_id)));
+  const rows = linked.flatMap(({ batch, events }) => eventRows(batch.tenantId, events));
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+  const { rows: written } = await poolOf(db).query<[runId: string, tenantId: string]>({
+    name: "run_chain_append_after",
+    text: APPEND_AFTER_SQL,
+    values: [
+      linked.map(({ batch }) => batch.runId),
+      linked.map(({ batch }) => batch.tenantId),
+      linked.map(({ batch }) => batch.expected.head),
+      linked.map(({ batch }) => batch.expected.length),
+      linked.map(({ events }) => events.at(-1)!.event_hash_b64u),
+      linked.map(({ events }) => events.at(-1)!.seq + 1),
+      column("runId"),
+      column("seq"),
+      column("tenantId"),
+      column("eventId"),
+      column("eventType"),
+      column("timestamp"),
+      column("actor"),
+      rows.map((row) => JSON.stringify(row.payload)),
+      column("payloadHash"),
+      column("prevHash"),
+      column("eventHash"),
+    ],
+    rowMode: "array",
+  });
+  const done = new Set(written.map(([runId, tenantId]) => keyOf(tenantId, runId)));
   return linked.map(({ batch, events }) =>
     done.has(keyOf(batch.tenantId, batch.runId)) ? { ok: true, events, head: { head: events.at(-1)!.event_hash_b64u, length: events.at(-1)!.seq + 1 } } : { ok: false },
   );

@@ -10,9 +10,14 @@
  *  plain-1, stream-1     one caller, instant upstream.
  *  plain-50, stream-50   50 callers back to back, instant upstream: the machine's saturation point.
  *                        calls/s is the throughput; latency there is queueing (50 in flight / calls/s).
- *  streams-50            50 streams open at once, each paced as a model streams tokens (first chunk at
- *                        once, then 10 chunks 20 ms apart): the gateway's added latency to the first
- *                        byte and to the end, with 50 streams in flight.
+ *  streams-50            50 streams open at any time, each paced as a model streams tokens (first chunk
+ *                        at once, then 10 chunks 20 ms apart): the gateway's added latency to the first
+ *                        byte and to the end, with 50 streams in flight. The 50 callers start spread
+ *                        over one stream's length and wait 0-20 ms (at random) between their calls, as
+ *                        agents of a fleet do; callers that all start at once and take equal times stay
+ *                        in step for ever, and that is the next line.
+ *  streams-50-burst      the same 50 paced streams started together: every ~220 ms, 50 calls arrive in
+ *                        the same millisecond, and their first bytes queue behind each other.
  *  open-1000             non-streaming calls arriving at 1,000/s on up to 50 connections, instant
  *                        upstream; latency from each call's scheduled start (queueing included).
  */
@@ -26,6 +31,8 @@ const only = process.env.BENCH_ONLY?.split(",");
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 const WARMUP_MS = 1000;
 const OPEN_RATE = 1000;
+/** How long the upstream's paced stream lasts (bench-upstream.ts: 10 chunks 20 ms apart). */
+const PACED_STREAM_MS = 220;
 
 function start<T>(script: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ready: T }> {
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the gateway and upstream processes.
@@ -60,8 +67,14 @@ async function call(pool: Pool, target: Target, prefix: string, worker: number, 
   sample.ttfbMs.push((first || t1) - t0);
 }
 
-/** `concurrency` callers, each sending its next call when the last one ends. */
-async function closedLoop(target: Target, body: string, concurrency: number, durationMs: number): Promise<Sample> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `concurrency` callers, each sending its next call when the last one ends. With `spreadMs`, caller i
+ * starts i/concurrency of it late and pauses 0..spreadMs/10 (at random) after each call; its latency is
+ * measured from each send.
+ */
+async function closedLoop(target: Target, body: string, concurrency: number, durationMs: number, spreadMs = 0): Promise<Sample> {
   const origin = new URL(target.url);
   const pool = new Pool(origin.origin, { connections: concurrency, pipelining: 1 });
   const prefix = origin.pathname.replace(/\/$/, "");
@@ -70,7 +83,11 @@ async function closedLoop(target: Target, body: string, concurrency: number, dur
   const deadline = started + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
-      while (performance.now() < deadline) await call(pool, target, prefix, worker, body, sample, performance.now());
+      if (spreadMs > 0) await sleep((worker * spreadMs) / concurrency);
+      while (performance.now() < deadline) {
+        await call(pool, target, prefix, worker, body, sample, performance.now());
+        if (spreadMs > 0) await sleep(Math.random() * (spreadMs / 10));
+      }
     }),
   );
   sample.perSecond = sample.totalMs.length / ((performance.now() - started) / 1000);
@@ -127,7 +144,8 @@ const LINES: Line[] = [
   { name: "open-1000", label: `non-streaming, ${OPEN_RATE}/s on 50 conns`, stream: false, model: "gpt-bench", run: (t, b, d) => openLoop(t, b, OPEN_RATE, 50, d) },
   { name: "stream-1", label: "stream TTFB, 1 caller", stream: true, model: "gpt-bench", run: (t, b, d) => closedLoop(t, b, 1, d) },
   { name: "stream-50", label: "stream TTFB, 50 callers (saturated)", stream: true, model: "gpt-bench", run: (t, b, d) => closedLoop(t, b, 50, d) },
-  { name: "streams-50", label: "stream TTFB, 50 paced streams open", stream: true, model: "gpt-bench-paced", run: (t, b, d) => closedLoop(t, b, 50, d) },
+  { name: "streams-50", label: "stream TTFB, 50 paced streams open", stream: true, model: "gpt-bench-paced", run: (t, b, d) => closedLoop(t, b, 50, d, PACED_STREAM_MS) },
+  { name: "streams-50-burst", label: "stream TTFB, 50 paced streams in step", stream: true, model: "gpt-bench-paced", run: (t, b, d) => closedLoop(t, b, 50, d) },
 ];
 
 try {

@@ -1,7 +1,6 @@
 /** Agent rows, their policy history and the fleet aggregates. Every query is scoped by tenant. */
 import { and, eq, getTableColumns, isNull, sql } from "drizzle-orm";
-import type { Pool } from "pg";
-import { agentPolicyHistory, agents, templates, tenants, type AgentAction, type AgentStatus, type Db, type Executor } from "@clawea/db";
+import { agentPolicyHistory, agents, poolOf, templates, tenants, type AgentAction, type AgentStatus, type Db, type Executor } from "@clawea/db";
 
 export type AgentRow = Omit<typeof agents.$inferSelect, "signingKeySealed" | "apiJson" | "healthJson">;
 
@@ -74,9 +73,6 @@ const shapeOf = (request: PageRequest): ListShape => ({
 });
 
 const shapeName = (shape: ListShape) => `${Number(shape.status)}${Number(shape.template)}${Number(shape.cursor)}`;
-
-/** drizzle(pool) keeps its pool as `$client`; `Db` does not name it. These reads skip Drizzle's row mapping. */
-const poolOf = (db: Db): Pool => (db as Db & { $client: Pool }).$client;
 
 export interface PageJson {
   /** The items' JSON, comma-separated, without the brackets; "" for an empty page. */

@@ -1,6 +1,6 @@
 /** Receipts and metering in PostgreSQL: one statement writes a batch of calls' receipts and usage events. */
 import { and, eq, sql } from "drizzle-orm";
-import { gatewayReceipts, type Executor } from "@clawea/db";
+import { gatewayReceipts, poolOf, type Db, type Executor } from "@clawea/db";
 import type { TokenUsage } from "./model-proxy.domain.js";
 import type { GatewayReceiptEnvelope, ReceiptStatus } from "./model-proxy.receipt.js";
 
@@ -20,12 +20,25 @@ export interface StoredCall {
   at: Date;
 }
 
+const STORE_CALLS_SQL = `with input as (
+    select * from jsonb_to_recordset($1::jsonb) as x(receipt_id text, tenant_id text, agent_id text, template_id text, run_id text,
+      request_key text, status text, envelope jsonb, model text, metered boolean, tokens_in float8, tokens_out float8, occurred_at timestamptz)
+  ), receipt as (
+    insert into gateway_receipts (receipt_id, tenant_id, agent_id, run_id, request_key, status, envelope)
+    select receipt_id, tenant_id, agent_id, run_id, request_key, status, envelope from input
+  )
+  insert into usage_events (tenant_id, agent_id, template_id, run_id, kind, model, quantity, occurred_at)
+  select i.tenant_id, i.agent_id, i.template_id, i.run_id, u.kind, i.model, u.quantity, i.occurred_at
+  from input i cross join lateral (values ('tokens_in', i.tokens_in), ('tokens_out', i.tokens_out)) as u(kind, quantity)
+  where i.metered`;
+
 export const modelProxyRepo = {
   /**
    * Writes many calls in one statement: their receipts, and two usage events (tokens_in, tokens_out) for
-   * each call whose usage is known. The batch travels as one JSON parameter.
+   * each call whose usage is known. The batch travels as one JSON parameter, so the statement's text is
+   * always the same and each connection plans it once.
    */
-  async storeCalls(ex: Executor, calls: readonly StoredCall[]): Promise<void> {
+  async storeCalls(db: Db, calls: readonly StoredCall[]): Promise<void> {
     const rows = calls.map((call) => ({
       receipt_id: call.envelope.payload.receipt_id,
       tenant_id: call.tenantId,
@@ -41,17 +54,7 @@ export const modelProxyRepo = {
       tokens_out: call.usage?.output ?? 0,
       occurred_at: call.at.toISOString(),
     }));
-    await ex.execute(sql`with input as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(receipt_id text, tenant_id text, agent_id text, template_id text, run_id text,
-          request_key text, status text, envelope jsonb, model text, metered boolean, tokens_in float8, tokens_out float8, occurred_at timestamptz)
-      ), receipt as (
-        insert into gateway_receipts (receipt_id, tenant_id, agent_id, run_id, request_key, status, envelope)
-        select receipt_id, tenant_id, agent_id, run_id, request_key, status, envelope from input
-      )
-      insert into usage_events (tenant_id, agent_id, template_id, run_id, kind, model, quantity, occurred_at)
-      select i.tenant_id, i.agent_id, i.template_id, i.run_id, u.kind, i.model, u.quantity, i.occurred_at
-      from input i cross join lateral (values ('tokens_in', i.tokens_in), ('tokens_out', i.tokens_out)) as u(kind, quantity)
-      where i.metered`);
+    await poolOf(db).query({ name: "gateway_store_calls", text: STORE_CALLS_SQL, values: [JSON.stringify(rows)] });
   },
 
   async findReceipt(ex: Executor, tenantId: string, runId: string, receiptId: string): Promise<GatewayReceiptEnvelope | null> {
