@@ -48,13 +48,17 @@ interface ListShape {
  */
 function listSql(shape: ListShape): string {
   const columns = ["tenant_id", "lim"];
-  const types = ["text[]", "int[]"];
   const where = ["a.tenant_id = k.tenant_id"];
-  if (shape.status) columns.push("status"), types.push("text[]"), where.push("a.status = k.status");
-  if (shape.template) columns.push("template_id"), types.push("text[]"), where.push("a.template_id = k.template_id");
-  if (shape.cursor) columns.push("before"), types.push("text[]"), where.push("a.id < k.before");
+  const filter = (column: string, condition: string) => {
+    columns.push(column);
+    where.push(condition);
+  };
+  if (shape.status) filter("status", "a.status = k.status");
+  if (shape.template) filter("template_id", "a.template_id = k.template_id");
+  if (shape.cursor) filter("before", "a.id < k.before");
+  const params = columns.map((column, i) => `$${i + 1}::${column === "lim" ? "int" : "text"}[]`);
   return `select k.n, p.id, p.api_json
-    from unnest(${types.map((type, i) => `$${i + 1}::${type}`).join(", ")}) with ordinality as k(${columns.join(", ")}, n)
+    from unnest(${params.join(", ")}) with ordinality as k(${columns.join(", ")}, n)
     cross join lateral (select a.id, a.api_json from agents a where ${where.join(" and ")} order by a.id desc limit k.lim + 1) p`;
 }
 
