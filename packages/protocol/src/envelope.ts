@@ -3,7 +3,7 @@ import { b64uDecode, b64uEncode, utf8 } from "./encoding.js";
 import { didFromPublicKey, publicKeyFromDid, signBytes, verifyBytes, type KeyPair } from "./did-key.js";
 import { ProtocolError } from "./errors.js";
 import { sha256B64u } from "./hash.js";
-import { canonicalCopy, canonicalize } from "./jcs.js";
+import { canonicalize } from "./jcs.js";
 import type { ReasonCode } from "./reason-codes.js";
 
 /** Every envelope type the Clawsig formats define; anything else fails closed. */
@@ -90,8 +90,11 @@ function assertSignerNamesItsKey(signer: KeyPair): void {
 export function signEnvelope<P, T extends EnvelopeType>(input: SignEnvelopeInput<P, T>): SignedEnvelope<P, T> {
   if (!isRfc3339(input.issuedAt)) throw new ProtocolError("MALFORMED_ENVELOPE", "issuedAt must be RFC 3339", "issued_at");
   assertSignerNamesItsKey(input.signer);
-  const payload = canonicalCopy(input.payload);
-  const payloadHash = sha256B64u(canonicalize(payload));
+  // One canonical text serves both: the payload kept is its parse (keys in canonical order), and the
+  // canonical text of that parse is the same text again.
+  const canonical = canonicalize(input.payload);
+  const payload = JSON.parse(canonical) as typeof input.payload;
+  const payloadHash = sha256B64u(canonical);
   const envelope: SignedEnvelope<P, T> = {
     envelope_version: ENVELOPE_VERSION,
     envelope_type: input.envelopeType,
