@@ -27,7 +27,7 @@ export interface FleetCell {
  * The two hottest reads (health, list pages) send the JSON a trigger keeps in the row (`api_json`,
  * `health_json`; migration 0007 says how it stays what the schemas describe, and agents.json.test.ts
  * checks it against the JS rendering). Measured on the 100k-agent bench: rendering 51 rows per list
- * page in PostgreSQL took about four times the CPU of sending them stored, and rendering them in Node
+ * page in PostgreSQL took about three times the CPU of sending them stored, and rendering them in Node
  * (pg parsing 17 columns, Drizzle's mapping, fast-json-stringify) was worse still.
  */
 const HEALTH_SQL = `select k.n, a.health_json from unnest($1::text[], $2::text[]) with ordinality as k(tenant_id, id, n)

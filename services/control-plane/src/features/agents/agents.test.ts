@@ -406,6 +406,33 @@ describe("reading agents", () => {
     expect(both.items.map((a) => a.id)).toEqual([made[1]!.id]);
   });
 
+  it("reads pages asked for together in one batch, each its own: tenants, limits, cursors and filters mixed", async () => {
+    const first = await platform.tenant();
+    const second = await platform.tenant();
+    const mine = [];
+    for (let i = 0; i < 4; i++) mine.push(await deploy(first.admin, `m${i}`, i % 2 === 0 ? SMALL : STANDARD));
+    const theirs = [await deploy(second.admin, "t0"), await deploy(second.admin, "t1")];
+    const ids = (page: { items: string }) => (JSON.parse(`[${page.items}]`) as { id: string }[]).map((agent) => agent.id);
+    const newestFirst = mine.map((agent) => agent.id).reverse();
+    const pages = await agentsRepo.listJsonMany(platform.database.db, [
+      { tenantId: first.id, filter: {}, limit: 2, before: null },
+      { tenantId: second.id, filter: {}, limit: 50, before: null },
+      { tenantId: first.id, filter: {}, limit: 2, before: newestFirst[1]! },
+      { tenantId: first.id, filter: { templateId: STANDARD }, limit: 50, before: null },
+      { tenantId: second.id, filter: { templateId: STANDARD }, limit: 50, before: null },
+      { tenantId: first.id, filter: {}, limit: 50, before: newestFirst[3]! },
+    ]);
+    expect(pages.map(ids)).toEqual([
+      newestFirst.slice(0, 2),
+      theirs.map((agent) => agent.id).reverse(),
+      newestFirst.slice(2, 4),
+      [mine[3]!.id, mine[1]!.id],
+      [],
+      [],
+    ]);
+    expect(pages.map((page) => page.lastId)).toEqual([newestFirst[1], null, null, null, null, null]);
+  });
+
   it("summarises the fleet: counts by status and template, resource totals of agents not destroyed", async () => {
     const { admin } = await platform.tenant();
     const finance = await platform.keyWith(admin, ["finance"]);
