@@ -126,17 +126,15 @@ export async function appendRunEvents(tx: Executor, inputs: readonly AppendEvent
   return appended;
 }
 
-/** The chain heads of the runs named (no lock); a run the tenant does not have is absent. */
-export async function readChainHeads(db: Db, runsNamed: readonly { tenantId: string; runId: string }[]): Promise<Map<string, ChainHead>> {
+/**
+ * The chain heads of the runs named (no lock); a run the tenant does not have is absent. Read only for
+ * runs whose head a caller does not know yet, so it shares `selectHeads` with the locked read rather
+ * than being a prepared statement of its own.
+ */
+export async function readChainHeads(db: Executor, runsNamed: readonly { tenantId: string; runId: string }[]): Promise<Map<string, ChainHead>> {
   if (runsNamed.length === 0) return new Map();
-  const { rows } = await poolOf(db).query<[id: string, tenantId: string, head: string | null, length: number]>({
-    name: "run_chain_heads",
-    text: `select r.id, r.tenant_id, r.chain_head, r.chain_length
-      from unnest($1::text[], $2::text[]) as k(id, tenant_id) join runs r on r.id = k.id and r.tenant_id = k.tenant_id`,
-    values: [runsNamed.map((r) => r.runId), runsNamed.map((r) => r.tenantId)],
-    rowMode: "array",
-  });
-  return new Map(rows.map(([id, tenantId, head, length]) => [keyOf(tenantId, id), { head, length: Number(length) }]));
+  const rows = await db.execute<HeadRow>(selectHeads(runsNamed));
+  return new Map(rows.rows.map((row) => [keyOf(row.tenant_id, row.id), { head: row.chain_head, length: Number(row.chain_length) }]));
 }
 
 export type ConditionalAppend = { ok: true; events: AppendedEvent[]; head: ChainHead } | { ok: false };

@@ -78,6 +78,14 @@ const shapeOf = (request: PageRequest): ListShape => ({
 
 const shapeName = (shape: ListShape) => `${Number(shape.status)}${Number(shape.template)}${Number(shape.cursor)}`;
 
+/** Each shape's statement, built once (eight at most). */
+const listSqlByShape = new Map<string, string>();
+function listSqlFor(name: string, shape: ListShape): string {
+  let text = listSqlByShape.get(name);
+  if (text === undefined) listSqlByShape.set(name, (text = listSql(shape)));
+  return text;
+}
+
 export interface PageJson {
   /** The items' JSON, comma-separated, without the brackets; "" for an empty page. */
   items: string;
@@ -158,7 +166,7 @@ export const agentsRepo = {
         if (shape.status) values.push(of.map((r) => r.filter.status));
         if (shape.template) values.push(of.map((r) => r.filter.templateId));
         if (shape.cursor) values.push(of.map((r) => r.before));
-        const { rows } = await poolOf(db).query<[n: string, id: string, json: string]>({ name: `agents_list_${name}`, text: listSql(shape), values, rowMode: "array" });
+        const { rows } = await poolOf(db).query<[n: string, id: string, json: string]>({ name: `agents_list_${name}`, text: listSqlFor(name, shape), values, rowMode: "array" });
         const rowsOf: [id: string, json: string][][] = of.map(() => []);
         for (const [n, id, json] of rows) rowsOf[Number(n) - 1]!.push([id, json]);
         rowsOf.forEach((page, k) => (pages[at[k]!] = toPageJson(page, of[k]!.limit)));
