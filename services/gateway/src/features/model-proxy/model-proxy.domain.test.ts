@@ -5,6 +5,7 @@ import {
   readModelRequest,
   resolveModel,
   SseUsageTap,
+  terminalEventStart,
   upstreamBody,
   upstreamErrorSummary,
   upstreamHeaders,
@@ -140,6 +141,56 @@ describe("usage", () => {
     silent.write(Buffer.from('data: {"choices":[]}\n\n'));
     silent.end();
     expect(silent.usage.reported).toBe(false);
+  });
+});
+
+describe("the terminal event of a stream", () => {
+  const streams = {
+    chat: 'data: {"choices":[{"delta":{"content":"hi"}}]}\n\ndata: {"choices":[],"usage":{"prompt_tokens":1}}\n\ndata: [DONE]\n\n',
+    responses: 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"hi"}\n\nevent: response.completed\ndata: {"type":"response.completed","response":{}}\n\n',
+    anthropic: 'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"hi"}}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n',
+  };
+  const terminalAt = (text: string) => text.search(/(data: \[DONE\]|event: response\.completed|event: message_stop)/);
+  const markerEnd = (text: string) => {
+    const match = /\[DONE\]|response\.completed|message_stop/.exec(text)!;
+    return match.index + match[0].length;
+  };
+
+  /** How many bytes a proxy passes before it holds the rest, the chunks arriving one by one. */
+  function passed(chunks: Buffer[]): number {
+    let before = Buffer.alloc(0);
+    for (const chunk of chunks) {
+      const start = terminalEventStart(before, chunk);
+      if (start !== null) return before.length + start;
+      before = Buffer.concat([before, chunk]);
+    }
+    return before.length;
+  }
+
+  it("passes everything before the terminal event and never the whole of it, wherever chunks break (LF and CRLF)", () => {
+    for (const stream of Object.values(streams)) {
+      for (const text of [stream, stream.replaceAll("\n", "\r\n")]) {
+        const bytes = Buffer.from(text);
+        const start = Buffer.byteLength(text.slice(0, terminalAt(text)));
+        const end = Buffer.byteLength(text.slice(0, markerEnd(text)));
+        expect(passed([bytes])).toBe(start);
+        for (let cut = 0; cut <= bytes.length; cut++) {
+          const n = passed([bytes.subarray(0, cut), bytes.subarray(cut)]);
+          // Bytes of the terminal event may pass only while its marker is still incomplete: nothing a client can act on.
+          expect(n).toBeGreaterThanOrEqual(Math.min(cut, start));
+          expect(n).toBeLessThan(end);
+        }
+        const oneByOne = passed([...bytes].map((byte) => Buffer.of(byte)));
+        expect(oneByOne).toBeGreaterThanOrEqual(start);
+        expect(oneByOne).toBeLessThan(end);
+      }
+    }
+  });
+
+  it("finds none in a stream without one, and takes an event that mentions a marker for the end", () => {
+    expect(terminalEventStart(Buffer.alloc(0), Buffer.from('data: {"choices":[{"delta":{"content":"hi"}}]}\n\n'))).toBeNull();
+    const early = Buffer.from('data: {"delta":"a"}\n\ndata: {"delta":"say [DONE] now"}\n\ndata: [DONE]\n\n');
+    expect(terminalEventStart(Buffer.alloc(0), early)).toBe(early.indexOf("data: {\"delta\":\"say"));
   });
 });
 

@@ -209,6 +209,45 @@ export class UsageTally {
   }
 }
 
+/**
+ * What ends a stream in each family's SSE: OpenAI chat's `data: [DONE]`, the Responses API's final
+ * events, Anthropic's `message_stop`. An event that merely mentions one (a model writing "[DONE]") is
+ * taken for the end too: that only holds the rest of the stream back until the call is recorded.
+ */
+const TERMINAL_MARKERS = ["[DONE]", "message_stop", "response.completed", "response.incomplete", "response.failed"].map((marker) => Buffer.from(marker));
+const SEAM = Math.max(...TERMINAL_MARKERS.map((marker) => marker.length)) - 1;
+const EVENT_BOUNDARIES = ["\n\n", "\r\r", "\n\r\n"].map((boundary) => Buffer.from(boundary));
+
+/**
+ * Where the stream's terminal event starts in `chunk`, given the bytes that passed before it (only
+ * their last few are read): null when the chunk holds no part of one; 0 when it may have begun in an
+ * earlier chunk (a marker split across the seam). Everything from there on is what a client reads as
+ * "the answer is complete", so it is what waits for the call's record.
+ */
+export function terminalEventStart(before: Uint8Array, chunk: Buffer): number | null {
+  const tail = before.subarray(Math.max(0, before.length - SEAM));
+  if (tail.length > 0) {
+    const seam = Buffer.concat([tail, chunk.subarray(0, SEAM)]);
+    for (const marker of TERMINAL_MARKERS) {
+      const at = seam.indexOf(marker);
+      if (at !== -1 && at < tail.length && at + marker.length > tail.length) return 0;
+    }
+  }
+  let first = -1;
+  for (const marker of TERMINAL_MARKERS) {
+    const at = chunk.indexOf(marker);
+    if (at !== -1 && (first === -1 || at < first)) first = at;
+  }
+  if (first === -1) return null;
+  let start = 0;
+  for (const boundary of EVENT_BOUNDARIES) {
+    if (first < boundary.length) continue;
+    const at = chunk.lastIndexOf(boundary, first - boundary.length);
+    if (at !== -1) start = Math.max(start, at + boundary.length);
+  }
+  return start;
+}
+
 const MAX_EVENT_CHARS = 1024 * 1024;
 
 /**

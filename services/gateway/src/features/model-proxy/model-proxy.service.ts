@@ -24,6 +24,7 @@ import {
   resolveModel,
   sseErrorEvent,
   SseUsageTap,
+  terminalEventStart,
   upstreamBody,
   upstreamErrorSummary,
   upstreamHeaders,
@@ -89,6 +90,7 @@ export interface InvokeInput {
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MODEL_LIST_TTL_MS = 60_000;
+const WITHHELD_DETAIL = "the run's event chain could not be written; the provider's answer was withheld";
 
 interface Call {
   input: InvokeInput;
@@ -102,9 +104,9 @@ interface Call {
   claim: Claim | null;
   startedAt: number;
   /**
-   * The call's `llm_call` event being appended while the request is already on its way upstream; the
-   * answer is held until it is written (its hash is what the receipt binds). Resolves to the caller's
-   * own `X-Event-Hash` when it sent one, or null for a run that keeps no chain here.
+   * The call's `llm_call` event being appended while the request is already on its way upstream (its
+   * hash is what the receipt binds). Resolves to the caller's own `X-Event-Hash` when it sent one, or
+   * null for a run that keeps no chain here.
    */
   chained: Promise<string | null>;
 }
@@ -159,6 +161,13 @@ function drained(res: ServerResponse): Promise<void> {
     res.on("drain", done);
     res.on("close", done);
   });
+}
+
+/** The call's `llm_call` event as it is being written, readable at once (`state`) or awaited (`written`). */
+interface ChainWrite {
+  state: "pending" | "written" | "failed";
+  /** True once the event is in the run's chain (or the run keeps none here), false when it cannot be written. */
+  written: Promise<boolean>;
 }
 
 export function createModelProxyService(deps: ModelProxyDeps) {
@@ -310,7 +319,13 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     writeWhole(res, answer.statusCode, { ...receiptHeaders(call, envelope), "content-type": contentType }, bytes);
   }
 
-  async function passStream(call: Call, res: ServerResponse, answer: Dispatcher.ResponseData, isClientGone: () => boolean): Promise<void> {
+  /**
+   * Passes the stream chunk by chunk. Its events pass while the call's event is still being written,
+   * but not its end: from the terminal event on (`[DONE]`, `message_stop`, `response.completed`), the
+   * bytes wait for the write, so a client never reads a complete answer of a call the run's chain does
+   * not hold. When the write fails, the upstream is cut off and the stream ends in an error event instead.
+   */
+  async function passStream(call: Call, res: ServerResponse, answer: Dispatcher.ResponseData, chain: ChainWrite, isClientGone: () => boolean): Promise<void> {
     res.writeHead(answer.statusCode, {
       ...receiptHeaders(call, null),
       "content-type": header(answer.headers, "content-type") ?? "text/event-stream",
@@ -322,24 +337,49 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     const tap = new SseUsageTap();
     const kept: Buffer[] | null = call.claim ? [] : null;
     let keptBytes = 0;
+    /** The last bytes passed, where a terminal marker split across chunks begins. */
+    let passedTail: Buffer = Buffer.alloc(0);
+    /** From the terminal event on, until the call's event is written. */
+    let held: Buffer[] | null = null;
+    const pass = async (bytes: Buffer) => {
+      hash.update(bytes);
+      if (chain.state !== "written") passedTail = Buffer.concat([passedTail, bytes]).subarray(-32);
+      if (!res.write(bytes)) await drained(res);
+    };
     let failure: ReasonCode | null = null;
     try {
       for await (const chunk of answer.body as AsyncIterable<Buffer>) {
-        hash.update(chunk);
         tap.write(chunk);
         if (kept && keptBytes <= REPLAY_MAX_BYTES) {
           keptBytes += chunk.length;
           kept.push(chunk);
         }
-        if (!res.write(chunk)) await drained(res);
+        if (held && chain.state === "written") {
+          for (const bytes of held) await pass(bytes);
+          held = null;
+        }
+        if (held) {
+          held.push(chunk);
+          continue;
+        }
+        const terminal = chain.state === "written" ? null : terminalEventStart(passedTail, chunk);
+        if (terminal === null) {
+          await pass(chunk);
+          continue;
+        }
+        if (terminal > 0) await pass(chunk.subarray(0, terminal));
+        held = [chunk.subarray(terminal)];
       }
     } catch (error) {
-      failure = isClientGone() ? "CLIENT_DISCONNECTED" : transportFailureCode(error);
+      failure = isClientGone() ? "CLIENT_DISCONNECTED" : chain.state === "failed" ? "DEPENDENCY_UNAVAILABLE" : transportFailureCode(error);
     }
     tap.end();
+    if (failure === null && !(await chain.written)) failure = "DEPENDENCY_UNAVAILABLE";
+    if (failure === null && held) for (const bytes of held) await pass(bytes);
     if (failure !== null && !isClientGone()) {
       // The 200 is already sent: the failure ends the stream as the family's own error event.
-      const event = Buffer.from(sseErrorEvent(call.target.route.api, errorBody(failure, REASON_CODES[failure].message, call.input.requestId, { receipt_id: call.receiptId })));
+      const detail = failure === "DEPENDENCY_UNAVAILABLE" ? WITHHELD_DETAIL : REASON_CODES[failure].message;
+      const event = Buffer.from(sseErrorEvent(call.target.route.api, errorBody(failure, detail, call.input.requestId, { receipt_id: call.receiptId })));
       hash.update(event);
       res.write(event);
     }
@@ -361,6 +401,30 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     if (!isClientGone() && !res.destroyed) res.end(receiptTrailer(encodeReceipt(envelope)));
   }
 
+  /**
+   * Follows the call's `llm_call` event: on success its hash becomes what the receipt binds; on failure
+   * the upstream request is cut off (`abort`), since its answer may not reach the caller.
+   */
+  function followChain(call: Call, abort: AbortController): ChainWrite {
+    const chain: ChainWrite = {
+      state: "pending",
+      written: call.chained.then(
+        (eventHash) => {
+          call.input.eventHash = eventHash;
+          chain.state = "written";
+          return true;
+        },
+        (error: unknown) => {
+          chain.state = "failed";
+          abort.abort();
+          call.input.log.error({ err: error, receipt_id: call.receiptId }, "llm_call event not appended");
+          return false;
+        },
+      ),
+    };
+    return chain;
+  }
+
   /** Sends the call upstream and answers it on the raw response; never throws. */
   async function forward(call: Call, res: ServerResponse): Promise<void> {
     const abort = new AbortController();
@@ -380,24 +444,28 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         body: call.bytes,
         signal: abort.signal,
       });
-      // Awaited below, once the event is written; a failure meanwhile is not unhandled.
+      // Awaited below; a failure meanwhile is not unhandled.
       sent.catch(() => undefined);
-      // Nothing of the answer reaches the caller before its event is in the run's chain.
-      try {
-        call.input.eventHash = await call.chained;
-      } catch (error) {
-        abort.abort();
+      const chain = followChain(call, abort);
+      const withhold = () => {
         sent.then((answer) => answer.body.destroy(), () => undefined);
-        call.input.log.error({ err: error, receipt_id: call.receiptId }, "llm_call event not appended");
-        if (call.claim) await idempotency.release(call.claim).catch(() => undefined);
-        return fail(call, res, "DEPENDENCY_UNAVAILABLE", clientGone, { detail: "the run's event chain could not be written; the provider's answer was withheld" });
-      }
+        return fail(call, res, "DEPENDENCY_UNAVAILABLE", clientGone, { detail: WITHHELD_DETAIL });
+      };
+      // A whole answer waits for the call's event here; a stream starts at once and its end waits (passStream).
+      if (!call.request.stream && !(await chain.written)) return withhold();
       let answer: Dispatcher.ResponseData;
       try {
         answer = await sent;
       } catch (error) {
+        if (!(await chain.written)) return withhold();
         return fail(call, res, transportFailureCode(error), clientGone);
       }
+      const contentType = header(answer.headers, "content-type") ?? "";
+      if (answer.statusCode >= 200 && answer.statusCode < 300 && call.request.stream && contentType.startsWith("text/event-stream")) {
+        if (chain.state === "failed") return withhold();
+        return await passStream(call, res, answer, chain, isClientGone);
+      }
+      if (!(await chain.written)) return withhold();
       if (answer.statusCode < 200 || answer.statusCode >= 300) {
         let bytes: Buffer = Buffer.alloc(0);
         try {
@@ -415,8 +483,6 @@ export function createModelProxyService(deps: ModelProxyDeps) {
           ...(retryAfter !== undefined ? { retryAfter } : {}),
         });
       }
-      const contentType = header(answer.headers, "content-type") ?? "";
-      if (call.request.stream && contentType.startsWith("text/event-stream")) return await passStream(call, res, answer, isClientGone);
       return await passBuffered(call, res, answer, isClientGone);
     } catch (error) {
       call.input.log.error({ err: error, receipt_id: call.receiptId }, "model proxy failed");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FastifyBaseLogger } from "fastify";
 import { and, eq } from "drizzle-orm";
-import { gatewayReceipts, runs, seal, sealBinding, secrets, usageEvents } from "@clawea/db";
+import { gatewayReceipts, poolOf, runs, seal, sealBinding, secrets, usageEvents } from "@clawea/db";
 import { b64uDecode, hashJcsB64u, nextEvent, sha256B64u, signEnvelope, verifyEventChain, type ChainEvent, type SignedEnvelope } from "@clawea/protocol";
 import { validate } from "@clawea/schema";
 import { validateUpstream } from "@clawea/testkit";
@@ -634,12 +634,18 @@ describe("the run's event chain", () => {
     }
   });
 
-  it("withholds the provider's answer when the call's event cannot be written, and receipts the failure", async () => {
+  const platformRun = async () => {
     const runId = freshRun();
     await gw.database.db.insert(runs).values({ id: runId, tenantId: gw.agent.tenantId, agentId: gw.agent.agentId, task: "t", state: "planning", phase: "plan", policyHash: gw.agent.policyHash });
-    // A payload PostgreSQL refuses (jsonb cannot hold NUL) stands in for a chain that cannot be written.
-    for (const stream of [false, true]) {
-      const res = await post("/v1/chat/completions", chat("openai/gpt-test\u0000", stream ? { stream: true } : {}), { token: await gw.token({ runId }) });
+    return runId;
+  };
+
+  it("withholds the provider's answer when the call's event cannot be written, and receipts the failure", async () => {
+    const runId = await platformRun();
+    // A payload PostgreSQL refuses (jsonb cannot hold NUL) stands in for a chain that cannot be written;
+    // the stream's upstream (`-hang`) has not answered when the write fails.
+    for (const [model, stream] of [["openai/gpt-test\u0000", false], ["openai/gpt-te\u0000st-hang", true]] as const) {
+      const res = await post("/v1/chat/completions", chat(model, stream ? { stream: true } : {}), { token: await gw.token({ runId }) });
       expect(res.status).toBe(503);
       const text = await res.text();
       expect(JSON.parse(text)).toMatchObject({ reason_code: "DEPENDENCY_UNAVAILABLE" });
@@ -648,6 +654,109 @@ describe("the run's event chain", () => {
       expect(receipt.payload.metadata).toMatchObject({ status: "failure", reason_code: "DEPENDENCY_UNAVAILABLE" });
       expect(receipt.payload.binding["event_hash_b64u"]).toBeUndefined();
     }
+    expect(await readRunEvents(gw.database.db, gw.agent.tenantId, runId)).toEqual([]);
+  });
+
+  /**
+   * Holds the run's row locked (another plane appending, or a slow database), so the gateway's write of
+   * the call's event waits; `release` lets it through, and `gatewayWrite` names the backend that waits.
+   */
+  async function lockRun(runId: string) {
+    const client = await poolOf(gw.database.db).connect();
+    await client.query("begin");
+    await client.query("select 1 from runs where id = $1 for update", [runId]);
+    return {
+      gatewayWrite: () =>
+        eventually(async () => {
+          const { rows } = await client.query<{ pid: number }>(
+            "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into run_events%'",
+          );
+          return rows[0]?.pid;
+        }),
+      async release() {
+        await client.query("rollback");
+        client.release();
+      },
+    };
+  }
+
+  /** A response body read as it arrives: the next chunk, what comes within some time, or the rest. */
+  function arriving(res: Response) {
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let next: ReturnType<typeof reader.read> | null = null;
+    return {
+      async chunk(): Promise<string> {
+        const chunk = await (next ?? reader.read());
+        next = null;
+        return chunk.done ? "" : decoder.decode(chunk.value, { stream: true });
+      },
+      async within(ms: number): Promise<string> {
+        let text = "";
+        const until = Date.now() + ms;
+        for (let left = ms; left > 0; left = until - Date.now()) {
+          next ??= reader.read();
+          const chunk = await Promise.race([next, new Promise<null>((resolve) => setTimeout(() => resolve(null), left))]);
+          if (chunk === null) break;
+          next = null;
+          if (chunk.done) break;
+          text += decoder.decode(chunk.value, { stream: true });
+        }
+        return text;
+      },
+      async rest(): Promise<string> {
+        let text = "";
+        for (let chunk = await (next ?? reader.read()); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+        next = null;
+        return text;
+      },
+    };
+  }
+
+  it("passes a stream's events while the call's event is being written, and holds its end until it is", async () => {
+    const runId = await platformRun();
+    const lock = await lockRun(runId);
+    const res = await post("/v1/chat/completions", chat("openai/gpt-test-gated", { stream: true }), { token: await gw.token({ runId }) });
+    expect(res.status).toBe(200);
+    const body = arriving(res);
+    let text = await body.chunk();
+    expect(text).toContain('"role":"assistant"');
+    await lock.gatewayWrite();
+    openai.openGate();
+    // The upstream has sent everything by now; all of it passes but the terminal event.
+    text += await body.within(300);
+    expect(text).toContain('"content":" world"');
+    expect(text).not.toContain("[DONE]");
+    await lock.release();
+    text += await body.rest();
+    const { stream, receipt } = splitTrailer(text);
+    expect(stream.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect(receipt.payload).toMatchObject({ response_hash_b64u: sha256B64u(Buffer.from(stream)), metadata: { status: "success", stream: true } });
+    const events = await readRunEvents(gw.database.db, gw.agent.tenantId, runId);
+    expect(events.map((e) => e.event_type)).toEqual(["llm_call"]);
+    expect(receipt.payload.binding["event_hash_b64u"]).toBe(events[0]!.event_hash_b64u);
+  });
+
+  it("cuts a stream off, with an error event instead of its end, when the call's event cannot be written", async () => {
+    const runId = await platformRun();
+    const lock = await lockRun(runId);
+    const arrival = openai.nextArrival("-gated");
+    const res = await post("/v1/chat/completions", chat("openai/gpt-test-gated", { stream: true }), { token: await gw.token({ runId }) });
+    const body = arriving(res);
+    let text = await body.chunk();
+    expect(text).toContain('"role":"assistant"');
+    const upstreamRequest = await arrival;
+    // The gateway's connection dies while its write waits: the write fails.
+    await poolOf(gw.database.db).query("select pg_terminate_backend($1)", [await lock.gatewayWrite()]);
+    text += await body.rest();
+    await lock.release();
+    openai.openGate();
+    const { stream, receipt } = splitTrailer(text);
+    expect(stream).toContain('"reason_code":"DEPENDENCY_UNAVAILABLE"');
+    expect(stream).not.toContain("[DONE]");
+    expect(receipt.payload).toMatchObject({ response_hash_b64u: sha256B64u(Buffer.from(stream)), metadata: { status: "failure", reason_code: "DEPENDENCY_UNAVAILABLE" } });
+    expect(receipt.payload.binding["event_hash_b64u"]).toBeUndefined();
+    await eventually(() => (upstreamRequest.aborted ? true : undefined));
     expect(await readRunEvents(gw.database.db, gw.agent.tenantId, runId)).toEqual([]);
   });
 });
