@@ -324,9 +324,10 @@ async function runToken(c: Case, agent: TestAgent): Promise<{ runId: string; tok
 
 async function modelCall(c: Extract<PolicyRequest, { type: "model_call" }>, body: Record<string, unknown>, agent: TestAgent, runId: string, token: string, usage: Usage | undefined) {
   if (usage) {
-    const meter = createUsageMeter({ db: gw.database.db, redis: gw.redis });
+    const meter = createUsageMeter({ db: gw.database.db, redis: gw.redis, log: { error: (fields: unknown) => console.error(fields) } });
     await meter.usedBy(agent.tenantId, runId);
-    await meter.add(agent.tenantId, runId, usage.tokens_used, usage.cost_used_minor);
+    meter.add(agent.tenantId, runId, usage.tokens_used, usage.cost_used_minor);
+    await meter.flush();
   }
   const response = await fetch(`${gw.url}${c.provider === "anthropic" ? "/v1/messages" : "/v1/chat/completions"}`, {
     method: "POST",

@@ -26,7 +26,14 @@ export interface EvidenceDeps {
   now: () => Date;
   /** Per agent runtime: the content digest of what runs in the sandbox and the Node version it runs on. */
   runtime: { provider: string; providerVersion: string; runtimes: Record<string, { digest: string; nodeVersion: string; version?: string }> };
+  /**
+   * How long to wait for gateway receipts still being stored (the gateway writes them behind its
+   * answers, batched over a few milliseconds) before building without them. Default 5 s.
+   */
+  receiptWaitMs?: number;
 }
+
+const RECEIPT_POLL_MS = 25;
 
 export interface RunEvidence {
   proof_bundle_sha256_b64u: string;
@@ -61,6 +68,24 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
     return deps.artifacts.put(tenantId, utf8(canonicalize(value as never)), JSON_TYPE);
   }
 
+  /**
+   * The run's gateway receipts, once every receipt its `llm_call` events name is stored, or as they are
+   * when `receiptWaitMs` has passed (a gateway that died before storing one).
+   */
+  async function receiptsOf(run: RunRow, named: ReadonlySet<string>) {
+    const deadline = Date.now() + (deps.receiptWaitMs ?? 5_000);
+    for (;;) {
+      const rows = await db
+        .select({ envelope: gatewayReceipts.envelope, receiptId: gatewayReceipts.receiptId })
+        .from(gatewayReceipts)
+        .where(and(eq(gatewayReceipts.tenantId, run.tenantId), eq(gatewayReceipts.runId, run.id)))
+        .orderBy(asc(gatewayReceipts.createdAt));
+      const stored = new Set(rows.map((row) => row.receiptId));
+      if ([...named].every((id) => stored.has(id)) || Date.now() >= deadline) return rows;
+      await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
+    }
+  }
+
   return async function buildEvidence(run: RunRow): Promise<RunEvidence | null> {
     if (run.evidence !== null) return run.evidence as RunEvidence;
     const [agent] = await db
@@ -88,11 +113,7 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
     const chain = events.map(toChainEvent);
     const hashes = new Set(chain.map((e) => e.event_hash_b64u));
 
-    const receiptRows = await db
-      .select({ envelope: gatewayReceipts.envelope })
-      .from(gatewayReceipts)
-      .where(and(eq(gatewayReceipts.tenantId, run.tenantId), eq(gatewayReceipts.runId, run.id)))
-      .orderBy(asc(gatewayReceipts.createdAt));
+    const receiptRows = await receiptsOf(run, new Set(events.filter((e) => e.event_type === "llm_call" && typeof e.payload["receipt_id"] === "string").map((e) => e.payload["receipt_id"] as string)));
     const receipts = receiptRows
       .map((row) => row.envelope as SignedEnvelope<{ binding?: { event_hash_b64u?: string } }>)
       .filter((envelope) => hashes.has(envelope.payload.binding?.event_hash_b64u ?? ""));

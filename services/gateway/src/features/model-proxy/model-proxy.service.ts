@@ -173,7 +173,7 @@ interface ChainWrite {
 export function createModelProxyService(deps: ModelProxyDeps) {
   const upstream: UpstreamClient = createUpstreamClient(deps.upstreamTimeoutMs);
   const keys = createProviderKeys({ db: deps.db, keyring: deps.keyring });
-  const meter = createUsageMeter({ db: deps.db, redis: deps.redis });
+  const meter = createUsageMeter({ db: deps.db, redis: deps.redis, log: deps.log });
   const idempotency = createIdempotency(deps.redis);
   const writer = createCallWriter(deps.db, deps.log);
   const modelLists = new Map<string, { at: number; ids: Promise<string[]> }>();
@@ -189,11 +189,11 @@ export function createModelProxyService(deps: ModelProxyDeps) {
   }
 
   /**
-   * Signs the receipt, and writes behind the answer: the budget counter and the idempotency record go
-   * to Redis at once (one connection, so commands are applied in order: the run's next call, sent after
-   * this answer arrives, reads them), the receipt and usage events go to PostgreSQL batched. The provider
-   * has answered and been paid, so the caller gets the answer and its signed receipt even if a write
-   * fails; that is logged loudly.
+   * Signs the receipt, and writes behind the answer: the idempotency record goes to Redis at once, the
+   * run's budget count with the run's next budget read or within the meter's linger (one connection, so
+   * commands are applied in order: the run's next call reads them), the receipt and usage events go to
+   * PostgreSQL batched. The provider has answered and been paid, so the caller gets the answer and its
+   * signed receipt even if a write fails; that is logged loudly.
    */
   function record(call: Call, outcome: Outcome): GatewayReceiptEnvelope {
     const { run } = call.input;
@@ -238,8 +238,8 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       usage: outcome.usage.reported ? usage : null,
       at,
     });
-    const logFailure = (error: unknown) => call.input.log.error({ err: error, receipt_id: call.receiptId }, "model call budget or idempotency record not written");
-    meter.add(run.tenantId, run.runId, usage.input + usage.output, costMinor ?? 0).catch(logFailure);
+    const logFailure = (error: unknown) => call.input.log.error({ err: error, receipt_id: call.receiptId }, "model call idempotency record not written");
+    meter.add(run.tenantId, run.runId, usage.input + usage.output, costMinor ?? 0);
     if (call.claim) {
       (outcome.replay
         ? idempotency.complete(call.claim, {
@@ -639,7 +639,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     },
 
     async close(): Promise<void> {
-      await writer.drain();
+      await Promise.all([writer.drain(), meter.flush()]);
       await upstream.close();
     },
   };

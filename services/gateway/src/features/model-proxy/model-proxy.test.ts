@@ -12,6 +12,8 @@ import type { ProviderRoute } from "../../config.js";
 import { defaultPolicy, startTestGateway, type TestAgent, type TestGateway } from "../../gateway.test-support.js";
 import { signReceipt } from "./model-proxy.receipt.js";
 import { createCallWriter } from "./model-proxy.writer.js";
+import { createUsageMeter } from "./model-proxy.meter.js";
+import { modelProxyRepo, type StoredCall } from "./model-proxy.repo.js";
 import { UsageTally } from "./model-proxy.domain.js";
 import { startScriptedUpstream, type ScriptedUpstream } from "./scripted-upstream.test-support.js";
 
@@ -762,16 +764,15 @@ describe("the run's event chain", () => {
 });
 
 describe("receipt storage behind the answer", () => {
-  it("stores a batch, and a row that cannot be stored does not take the others with it", async () => {
-    const auth = await gw.authenticator.authenticate(await gw.token({ runId: "run_writer" }), "model:invoke");
+  /** A stored call of the run `runId` (of the test agent), with a signed receipt. */
+  async function storedCall(runId: string) {
+    const auth = await gw.authenticator.authenticate(await gw.token({ runId }), "model:invoke");
     if (!auth.ok) throw new Error(auth.reasonCode);
-    const log = { error: vi.fn() };
-    const writer = createCallWriter(gw.database.db, log as unknown as FastifyBaseLogger);
-    const call = (receiptId: string, tenantId: string) => ({
+    return (receiptId: string, tenantId = gw.agent.tenantId): StoredCall => ({
       tenantId,
       agentId: auth.run.agentId,
       templateId: auth.run.templateId,
-      runId: "run_writer",
+      runId,
       requestKey: null,
       status: "success" as const,
       envelope: signReceipt(
@@ -804,6 +805,12 @@ describe("receipt storage behind the answer", () => {
       usage: { input: 1, output: 2 },
       at: new Date(),
     });
+  }
+
+  it("stores a batch, and a row that cannot be stored does not take the others with it", async () => {
+    const log = { error: vi.fn() };
+    const writer = createCallWriter(gw.database.db, log as unknown as FastifyBaseLogger);
+    const call = await storedCall("run_writer");
     writer.write(call("gwr_writer_good", gw.agent.tenantId));
     writer.write(call("gwr_writer_orphan", "ten_does_not_exist"));
     expect(writer.pending("gwr_writer_good")?.runId).toBe("run_writer");
@@ -812,5 +819,47 @@ describe("receipt storage behind the answer", () => {
     expect(await storedRow("gwr_writer_good")).toMatchObject({ status: "success" });
     expect(log.error).toHaveBeenCalledTimes(1);
     expect(log.error.mock.calls[0]?.[0]).toMatchObject({ receipt_id: "gwr_writer_orphan" });
+  });
+
+  it("lets a write wait for company: calls within the linger go as one statement, and drain writes at once", async () => {
+    const call = await storedCall("run_linger");
+    const stored = vi.spyOn(modelProxyRepo, "storeCalls");
+    try {
+      const writer = createCallWriter(gw.database.db, { error: vi.fn() } as unknown as FastifyBaseLogger, 100);
+      writer.write(call("gwr_linger_1"));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      writer.write(call("gwr_linger_2"));
+      expect(stored).not.toHaveBeenCalled();
+      expect(writer.pending("gwr_linger_2")?.runId).toBe("run_linger");
+      await eventually(() => (stored.mock.calls.length > 0 ? true : undefined));
+      await writer.drain();
+      expect(stored.mock.calls.map(([, batch]) => batch.map((c) => c.envelope.payload.receipt_id))).toEqual([["gwr_linger_1", "gwr_linger_2"]]);
+
+      const slow = createCallWriter(gw.database.db, { error: vi.fn() } as unknown as FastifyBaseLogger, 60_000);
+      slow.write(call("gwr_linger_3"));
+      await slow.drain();
+      expect(slow.pending("gwr_linger_3")).toBeUndefined();
+      expect(await storedRow("gwr_linger_3")).toMatchObject({ status: "success" });
+    } finally {
+      stored.mockRestore();
+    }
+  });
+});
+
+describe("run budget counts", () => {
+  it("sends a run's held count ahead of its next budget read; another replica sees it once sent", async () => {
+    const runId = freshRun();
+    const log = { error: vi.fn() };
+    const meter = createUsageMeter({ db: gw.database.db, redis: gw.redis, log, lingerMs: 60_000 });
+    const otherReplica = createUsageMeter({ db: gw.database.db, redis: gw.redis, log, lingerMs: 60_000 });
+    expect(await meter.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 0, cost_used_minor: 0 });
+    meter.add(gw.agent.tenantId, runId, 5, 2);
+    meter.add(gw.agent.tenantId, runId, 7, 1);
+    expect(await otherReplica.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 0, cost_used_minor: 0 });
+    expect(await meter.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 12, cost_used_minor: 3 });
+    meter.add(gw.agent.tenantId, runId, 1, 0);
+    await meter.flush();
+    expect(await otherReplica.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 13, cost_used_minor: 3 });
+    expect(log.error).not.toHaveBeenCalled();
   });
 });
