@@ -92,6 +92,21 @@ describe("canonicalize (RFC 8785)", () => {
     }
   });
 
+  it.each([
+    [{ a: { b: [1, Number.NaN] } }, "$.a.b[1]", "non-finite number"],
+    [{ z: 1, a: [{ k: undefined }] }, "$.a[0].k", "undefined is not JSON"],
+    [{ b: "\ud83d", a: new Date(0) }, "$.a", "not a plain object"],
+    [[0, { "\ude00": 1 }], "$[1]", "string holds a lone UTF-16 surrogate"],
+  ])("names where the first thing it rejects is (%j)", (value, path, message) => {
+    try {
+      canonicalize(value);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error).toMatchObject({ code: "CANONICALIZATION_FAILED", path, message });
+    }
+  });
+
   it("accepts objects without a prototype and nested structures", () => {
     const bare = Object.assign(Object.create(null) as object, { b: [1, { d: 2, c: "x" }], a: true });
     expect(canonicalize(bare)).toBe('{"a":true,"b":[1,{"c":"x","d":2}]}');

@@ -10,51 +10,95 @@ function fail(path: string, message: string): never {
   throw new ProtocolError("CANONICALIZATION_FAILED", message, path);
 }
 
-function serializeString(text: string, path: string): string {
-  if (LONE_SURROGATE.test(text)) fail(path, "string holds a lone UTF-16 surrogate");
-  // ECMAScript's JSON string escaping is exactly the one RFC 8785 prescribes.
-  return JSON.stringify(text);
-}
+const wellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (text) => (text as string & { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text);
 
-function serialize(value: unknown, path: string): string {
+/**
+ * What is wrong with a value that is not an object or array, or null when it serialises. The fast pass
+ * below and `locate` share it, so both reject the same values.
+ */
+function scalarProblem(value: unknown): string | null {
   switch (typeof value) {
     case "boolean":
-      return value ? "true" : "false";
+      return null;
     case "number":
-      if (!Number.isFinite(value)) fail(path, "non-finite number");
-      // ECMAScript Number-to-String is RFC 8785's number serialisation (and -0 prints as 0).
-      return JSON.stringify(value);
+      return Number.isFinite(value) ? null : "non-finite number";
     case "string":
-      return serializeString(value, path);
-    case "object": {
-      if (value === null) return "null";
-      if (Array.isArray(value)) {
-        const items: string[] = [];
-        for (let i = 0; i < value.length; i++) {
-          if (!(i in value)) fail(`${path}[${i}]`, "sparse array");
-          items.push(serialize(value[i], `${path}[${i}]`));
-        }
-        return `[${items.join(",")}]`;
-      }
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) fail(path, "not a plain object");
-      const record = value as Record<string, unknown>;
-      // Default sort compares UTF-16 code units, which is RFC 8785's key order.
-      const keys = Object.keys(record).sort();
-      const members: string[] = [];
-      for (const key of keys) {
-        members.push(`${serializeString(key, path)}:${serialize(record[key], `${path}.${key}`)}`);
-      }
-      return `{${members.join(",")}}`;
-    }
+      return wellFormed(value) ? null : "string holds a lone UTF-16 surrogate";
+    case "object":
+      return null;
     default:
-      return fail(path, `${typeof value} is not JSON`);
+      return `${typeof value} is not JSON`;
+  }
+}
+
+function isPlainRecord(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Raised by the fast pass, which keeps no paths; `locate` then names where. */
+const INVALID = Symbol("not canonicalizable");
+
+// ECMAScript's JSON string escaping is exactly the one RFC 8785 prescribes, and its Number-to-String is
+// RFC 8785's number serialisation (-0 prints as 0). Default sort compares UTF-16 code units: RFC 8785's key order.
+function serialize(value: unknown): string {
+  if (typeof value !== "object") {
+    if (scalarProblem(value) !== null) throw INVALID;
+    return typeof value === "boolean" ? (value ? "true" : "false") : JSON.stringify(value);
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    const items: string[] = new Array<string>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw INVALID;
+      items[i] = serialize(value[i]);
+    }
+    return `[${items.join(",")}]`;
+  }
+  if (!isPlainRecord(value)) throw INVALID;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  const members: string[] = new Array<string>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (!wellFormed(key)) throw INVALID;
+    members[i] = `${JSON.stringify(key)}:${serialize(record[key])}`;
+  }
+  return `{${members.join(",")}}`;
+}
+
+/** Walks `value` in the fast pass's order and fails at the first thing it rejected, naming its path. */
+function locate(value: unknown, path: string): void {
+  const problem = scalarProblem(value);
+  if (problem !== null) fail(path, problem);
+  if (typeof value !== "object" || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) fail(`${path}[${i}]`, "sparse array");
+      locate(value[i], `${path}[${i}]`);
+    }
+    return;
+  }
+  if (!isPlainRecord(value)) fail(path, "not a plain object");
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record).sort()) {
+    if (!wellFormed(key)) fail(path, "string holds a lone UTF-16 surrogate");
+    locate(record[key], `${path}.${key}`);
   }
 }
 
 /** Canonical JSON text of `value`; throws CANONICALIZATION_FAILED on anything that is not plain JSON. */
 export function canonicalize(value: unknown): string {
-  return serialize(value, "$");
+  try {
+    return serialize(value);
+  } catch (error) {
+    if (error !== INVALID) throw error;
+    locate(value, "$");
+    throw new ProtocolError("CANONICALIZATION_FAILED", "not canonicalizable", "$");
+  }
 }
 
 /** A deep copy of `value` whose object keys are in canonical order, so `JSON.stringify` of it equals `canonicalize`. */
