@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agents, createDatabase, gatewayReceipts, keyringFrom, newId, policies, runs, seal, sealBinding, tenants, type Database } from "@clawea/db";
+import { createDatabase, gatewayReceipts, keyringFrom, newId, policies, runs, tenants, type Database } from "@clawea/db";
 import { generateKeyPair, signEnvelope } from "@clawea/protocol";
 import { appendRunEvent, artifactStore, fsBlobs } from "@clawea/runs";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 import { createEvidenceBuilder } from "./evidence.js";
+import { insertSigningAgent } from "./runs.test-support.js";
 
 const keyring = keyringFrom(randomBytes(32).toString("base64url"));
 const agentKey = generateKeyPair();
@@ -27,23 +28,7 @@ beforeAll(async () => {
   artifactsDir = mkdtempSync(join(tmpdir(), "clawea-evidence-"));
   await database.db.insert(tenants).values({ id: tenantId, name: "evidence" });
   await database.db.insert(policies).values({ tenantId, hash: policyHash, policyVersion: "2", document: { policy_version: "2", statements: [] } });
-  await database.db.insert(agents).values({
-    id: agentId,
-    tenantId,
-    templateId: "tpl_reference_small",
-    name: "a",
-    status: "running",
-    did: agentKey.did,
-    signingKeySealed: seal(keyring, agentKey.privateKey, sealBinding.agentKey(tenantId, agentId)),
-    policyHash,
-    runtime: "reference",
-    model: "scripted/scripted-1",
-    cpuMillis: 100,
-    memoryMb: 64,
-    diskMb: 64,
-    sleepAfterSeconds: 60,
-    stateless: false,
-  });
+  await insertSigningAgent(database.db, { tenantId, agentId, key: agentKey, keyring, policyHash });
 });
 
 afterAll(async () => {

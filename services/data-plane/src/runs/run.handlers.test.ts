@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agents, approvals, createDatabase, keyringFrom, newId, policies, runs, seal, sealBinding, tenants, type Database } from "@clawea/db";
+import { approvals, createDatabase, keyringFrom, newId, policies, runs, seal, sealBinding, tenants, type Database } from "@clawea/db";
 import { buildPlan, mintCst, policyHash, scopeOf, type Plan } from "@clawea/policy";
 import { generateKeyPair } from "@clawea/protocol";
 import { artifactStore, fsBlobs, readRunEvents, revokeCst } from "@clawea/runs";
@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 import type { ExecResult, SandboxProvider } from "../sandbox/sandbox.provider.js";
 import { createEvidenceBuilder } from "./evidence.js";
 import { createRunHandlers } from "./run.handlers.js";
+import { insertSigningAgent } from "./runs.test-support.js";
 
 /** A provider that must never be reached: every fail-closed case asserts it was not. */
 class RecordingProvider implements SandboxProvider {
@@ -132,24 +133,7 @@ beforeAll(async () => {
   artifactsDir = mkdtempSync(join(tmpdir(), "clawea-handlers-"));
   await database.db.insert(tenants).values({ id: tenantId, name: "handlers" });
   await database.db.insert(policies).values({ tenantId, hash, policyVersion: "2", document: wpc });
-  await database.db.insert(agents).values({
-    id: agentId,
-    tenantId,
-    templateId: "tpl_reference_small",
-    name: "a",
-    status: "running",
-    did: agentKey.did,
-    signingKeySealed: seal(keyring, agentKey.privateKey, sealBinding.agentKey(tenantId, agentId)),
-    policyHash: hash,
-    runtime: "reference",
-    model: "scripted/scripted-1",
-    cpuMillis: 100,
-    memoryMb: 64,
-    diskMb: 64,
-    sleepAfterSeconds: 60,
-    stateless: false,
-    sandboxId: "sbx",
-  });
+  await insertSigningAgent(database.db, { tenantId, agentId, key: agentKey, keyring, policyHash: hash, sandboxId: "sbx" });
   const artifacts = artifactStore(database.db, fsBlobs(artifactsDir));
   const buildEvidence = createEvidenceBuilder({
     db: database.db,

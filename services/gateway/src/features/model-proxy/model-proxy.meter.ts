@@ -2,7 +2,8 @@
  * Per-run usage for budgets, shared by every gateway replica: a Redis hash per run that each call
  * increments. PostgreSQL's receipts are the record: when the counter is missing (expired, Redis
  * restarted) it is rebuilt from them. A call finishing during a rebuild can be missed once, so the
- * budget is enforced to within one call after a Redis loss, and exactly otherwise.
+ * budget is enforced to within one call after a Redis loss; otherwise exactly on the replica that
+ * counted a run's calls, and to within another replica's last `lingerMs` of counts.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
