@@ -619,9 +619,15 @@ describe("idempotency: one completed call, one receipt", () => {
 });
 
 describe("the run's event chain", () => {
-  it("binds each receipt of a platform run to the llm_call event the gateway appended, for calls in parallel too", async () => {
+  /** A run this platform started: the gateway appends its calls' `llm_call` events to its chain. */
+  const platformRun = async () => {
     const runId = freshRun();
     await gw.database.db.insert(runs).values({ id: runId, tenantId: gw.agent.tenantId, agentId: gw.agent.agentId, task: "t", state: "planning", phase: "plan", policyHash: gw.agent.policyHash });
+    return runId;
+  };
+
+  it("binds each receipt of a platform run to the llm_call event the gateway appended, for calls in parallel too", async () => {
+    const runId = await platformRun();
     const token = await gw.token({ runId });
     const answers = await Promise.all(Array.from({ length: 20 }, () => post("/v1/chat/completions", chat("openai/gpt-test"), { token })));
     expect(answers.map((res) => res.status)).toEqual(Array(20).fill(200));
@@ -635,12 +641,6 @@ describe("the run's event chain", () => {
       expect(event?.payload["request_hash_b64u"]).toBe(receipt.payload["request_hash_b64u"]);
     }
   });
-
-  const platformRun = async () => {
-    const runId = freshRun();
-    await gw.database.db.insert(runs).values({ id: runId, tenantId: gw.agent.tenantId, agentId: gw.agent.agentId, task: "t", state: "planning", phase: "plan", policyHash: gw.agent.policyHash });
-    return runId;
-  };
 
   it("withholds the provider's answer when the call's event cannot be written, and receipts the failure", async () => {
     const runId = await platformRun();
