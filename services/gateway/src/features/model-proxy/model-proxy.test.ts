@@ -662,20 +662,23 @@ describe("the run's event chain", () => {
   /**
    * Holds the run's row locked (another plane appending, or a slow database), so the gateway's write of
    * the call's event waits; `release` lets it through, and `gatewayWrite` names the backend that waits.
+   * The gateway's first read of the run's head does not lock, so the only waiter is its write.
    */
   async function lockRun(runId: string) {
     const client = await poolOf(gw.database.db).connect();
     await client.query("begin");
     await client.query("select 1 from runs where id = $1 for update", [runId]);
+    let released = false;
     return {
+      // Whoever waits on this lock (pg_stat_activity's query text can lag behind a prepared statement's execution).
       gatewayWrite: () =>
         eventually(async () => {
-          const { rows } = await client.query<{ pid: number }>(
-            "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into run_events%'",
-          );
+          const { rows } = await client.query<{ pid: number }>("select pid from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))");
           return rows[0]?.pid;
         }),
       async release() {
+        if (released) return;
+        released = true;
         await client.query("rollback");
         client.release();
       },
@@ -718,48 +721,56 @@ describe("the run's event chain", () => {
   it("passes a stream's events while the call's event is being written, and holds its end until it is", async () => {
     const runId = await platformRun();
     const lock = await lockRun(runId);
-    const res = await post("/v1/chat/completions", chat("openai/gpt-test-gated", { stream: true }), { token: await gw.token({ runId }) });
-    expect(res.status).toBe(200);
-    const body = arriving(res);
-    let text = await body.chunk();
-    expect(text).toContain('"role":"assistant"');
-    await lock.gatewayWrite();
-    openai.openGate();
-    // The upstream has sent everything by now; all of it passes but the terminal event.
-    text += await body.within(300);
-    expect(text).toContain('"content":" world"');
-    expect(text).not.toContain("[DONE]");
-    await lock.release();
-    text += await body.rest();
-    const { stream, receipt } = splitTrailer(text);
-    expect(stream.trimEnd().endsWith("data: [DONE]")).toBe(true);
-    expect(receipt.payload).toMatchObject({ response_hash_b64u: sha256B64u(Buffer.from(stream)), metadata: { status: "success", stream: true } });
-    const events = await readRunEvents(gw.database.db, gw.agent.tenantId, runId);
-    expect(events.map((e) => e.event_type)).toEqual(["llm_call"]);
-    expect(receipt.payload.binding["event_hash_b64u"]).toBe(events[0]!.event_hash_b64u);
+    try {
+      const res = await post("/v1/chat/completions", chat("openai/gpt-test-gated", { stream: true }), { token: await gw.token({ runId }) });
+      expect(res.status).toBe(200);
+      const body = arriving(res);
+      let text = await body.chunk();
+      expect(text).toContain('"role":"assistant"');
+      await lock.gatewayWrite();
+      openai.openGate();
+      // The upstream has sent everything by now; all of it passes but the terminal event.
+      text += await body.within(300);
+      expect(text).toContain('"content":" world"');
+      expect(text).not.toContain("[DONE]");
+      await lock.release();
+      text += await body.rest();
+      const { stream, receipt } = splitTrailer(text);
+      expect(stream.trimEnd().endsWith("data: [DONE]")).toBe(true);
+      expect(receipt.payload).toMatchObject({ response_hash_b64u: sha256B64u(Buffer.from(stream)), metadata: { status: "success", stream: true } });
+      const events = await readRunEvents(gw.database.db, gw.agent.tenantId, runId);
+      expect(events.map((e) => e.event_type)).toEqual(["llm_call"]);
+      expect(receipt.payload.binding["event_hash_b64u"]).toBe(events[0]!.event_hash_b64u);
+    } finally {
+      await lock.release();
+    }
   });
 
   it("cuts a stream off, with an error event instead of its end, when the call's event cannot be written", async () => {
     const runId = await platformRun();
     const lock = await lockRun(runId);
-    const arrival = openai.nextArrival("-gated");
-    const res = await post("/v1/chat/completions", chat("openai/gpt-test-gated", { stream: true }), { token: await gw.token({ runId }) });
-    const body = arriving(res);
-    let text = await body.chunk();
-    expect(text).toContain('"role":"assistant"');
-    const upstreamRequest = await arrival;
-    // The gateway's connection dies while its write waits: the write fails.
-    await poolOf(gw.database.db).query("select pg_terminate_backend($1)", [await lock.gatewayWrite()]);
-    text += await body.rest();
-    await lock.release();
-    openai.openGate();
-    const { stream, receipt } = splitTrailer(text);
-    expect(stream).toContain('"reason_code":"DEPENDENCY_UNAVAILABLE"');
-    expect(stream).not.toContain("[DONE]");
-    expect(receipt.payload).toMatchObject({ response_hash_b64u: sha256B64u(Buffer.from(stream)), metadata: { status: "failure", reason_code: "DEPENDENCY_UNAVAILABLE" } });
-    expect(receipt.payload.binding["event_hash_b64u"]).toBeUndefined();
-    await eventually(() => (upstreamRequest.aborted ? true : undefined));
-    expect(await readRunEvents(gw.database.db, gw.agent.tenantId, runId)).toEqual([]);
+    try {
+      const arrival = openai.nextArrival("-gated");
+      const res = await post("/v1/chat/completions", chat("openai/gpt-test-gated", { stream: true }), { token: await gw.token({ runId }) });
+      const body = arriving(res);
+      let text = await body.chunk();
+      expect(text).toContain('"role":"assistant"');
+      const upstreamRequest = await arrival;
+      // The gateway's connection dies while its write waits: the write fails.
+      await poolOf(gw.database.db).query("select pg_terminate_backend($1)", [await lock.gatewayWrite()]);
+      text += await body.rest();
+      const { stream, receipt } = splitTrailer(text);
+      expect(stream).toContain('"reason_code":"DEPENDENCY_UNAVAILABLE"');
+      expect(stream).not.toContain("[DONE]");
+      expect(receipt.payload).toMatchObject({ response_hash_b64u: sha256B64u(Buffer.from(stream)), metadata: { status: "failure", reason_code: "DEPENDENCY_UNAVAILABLE" } });
+      expect(receipt.payload.binding["event_hash_b64u"]).toBeUndefined();
+      await eventually(() => (upstreamRequest.aborted ? true : undefined));
+      expect(await readRunEvents(gw.database.db, gw.agent.tenantId, runId)).toEqual([]);
+    } finally {
+      await lock.release();
+      // The upstream's handler still waits at the gate; its request was cut off.
+      openai.openGate();
+    }
   });
 });
 
