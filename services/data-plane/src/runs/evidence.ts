@@ -113,7 +113,8 @@ export function createEvidenceBuilder(deps: EvidenceDeps) {
     const chain = events.map(toChainEvent);
     const hashes = new Set(chain.map((e) => e.event_hash_b64u));
 
-    const receiptRows = await receiptsOf(run, new Set(events.filter((e) => e.event_type === "llm_call" && typeof e.payload["receipt_id"] === "string").map((e) => e.payload["receipt_id"] as string)));
+    const namedReceipts = new Set(events.flatMap((e) => (e.event_type === "llm_call" && typeof e.payload["receipt_id"] === "string" ? [e.payload["receipt_id"]] : [])));
+    const receiptRows = await receiptsOf(run, namedReceipts);
     const receipts = receiptRows
       .map((row) => row.envelope as SignedEnvelope<{ binding?: { event_hash_b64u?: string } }>)
       .filter((envelope) => hashes.has(envelope.payload.binding?.event_hash_b64u ?? ""));

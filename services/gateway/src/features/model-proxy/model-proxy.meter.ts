@@ -40,7 +40,7 @@ function usage(values: (string | null)[]): Usage {
   return { tokens_used: Number(values[0] ?? 0), cost_used_minor: Number(values[1] ?? 0) };
 }
 
-export const DEFAULT_METER_LINGER_MS = 10;
+const DEFAULT_METER_LINGER_MS = 10;
 
 /**
  * Counts are held up to `lingerMs` and summed per run, then sent: a run's next budget read sends its

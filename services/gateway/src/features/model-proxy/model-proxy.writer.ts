@@ -14,7 +14,7 @@ import { modelProxyRepo, type StoredCall } from "./model-proxy.repo.js";
 
 const MAX_BATCH = 500;
 const RETRY_DELAY_MS = 200;
-export const DEFAULT_WRITE_LINGER_MS = 10;
+const DEFAULT_WRITE_LINGER_MS = 10;
 
 export interface CallWriter {
   write(call: StoredCall): void;
