@@ -8,7 +8,7 @@
  * lock, which always makes progress.
  */
 import type { Db } from "@clawea/db";
-import { appendRunEvents, appendRunEventsAfter, readChainHeads, type AppendedEvent, type AppendEventInput, type ChainHead } from "./run-chain.js";
+import { appendRunEvents, appendRunEventsAfter, readChainHeads, type AppendedEvent, type AppendEventInput, type AppendOptions, type ChainHead } from "./run-chain.js";
 
 const MAX_BATCH = 500;
 /**
@@ -47,7 +47,11 @@ interface RunGroup {
 
 const keyOf = (tenantId: string, runId: string) => `${tenantId}\u0000${runId}`;
 
-export function createChainAppender(db: Db): ChainAppender {
+/**
+ * `options.synchronousCommit: false` applies to the usual conditional append (see `AppendOptions`); the
+ * rare append under the run's lock, after lost races, keeps the server's setting.
+ */
+export function createChainAppender(db: Db, options: AppendOptions = {}): ChainAppender {
   const queue: Pending[] = [];
   const known = new Map<string, ChainHead>();
   /** Runs with a write in flight. */
@@ -81,6 +85,7 @@ export function createChainAppender(db: Db): ChainAppender {
       const results = await appendRunEventsAfter(
         db,
         open.map((g) => ({ tenantId: g.tenantId, runId: g.runId, expected: g.head!, inputs: g.items.map((item) => item.input) })),
+        options,
       );
       const lost: RunGroup[] = [];
       results.forEach((result, i) => {

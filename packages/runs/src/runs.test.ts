@@ -129,6 +129,27 @@ describe("appending after a known head", () => {
     expect(verifyEventChain(events)).toEqual({ ok: true });
   });
 
+  it("commits without waiting for the WAL flush only when asked, and only for its own statement", async () => {
+    // One connection, so the setting read after the append is the one the append ran on.
+    const single = createDatabase(testDb.url, { max: 1 });
+    try {
+      const runId = await newRun();
+      const appender = createChainAppender(single.db, { synchronousCommit: false });
+      const first = await appender.append(input(runId, { n: 0 }));
+      const second_ = await appender.append(input(runId, { n: 1 }));
+      // Committed at once: another pool reads both, linked.
+      const events = await readRunEvents(second.db, tenantId, runId);
+      expect(events.map((e) => e.event_hash_b64u)).toEqual([first!.event_hash_b64u, second_!.event_hash_b64u]);
+      expect(verifyEventChain(events)).toEqual({ ok: true });
+      // The connection keeps the server's setting for everything else it runs (the receipts' writes).
+      const server = await database.pool.query<{ synchronous_commit: string }>("show synchronous_commit");
+      const after = await single.pool.query<{ synchronous_commit: string }>("show synchronous_commit");
+      expect(after.rows[0]!.synchronous_commit).toBe(server.rows[0]!.synchronous_commit);
+    } finally {
+      await single.close();
+    }
+  });
+
   it("the appender and another plane's locked appends, at once on the same runs, make one valid chain per run with nothing lost", async () => {
     const runIds = [await newRun(), await newRun(), await newRun()];
     const appender = createChainAppender(database.db);

@@ -16,6 +16,7 @@ import { b64uDecode, b64uEncode, generateKeyPair, hashJcsB64u, keyPairFromSeed }
 import { createTestDatabase } from "@clawea/testkit";
 import { buildGatewayApp } from "../src/app.js";
 import { createRunAuthenticator, GATEWAY_AUDIENCE } from "../src/auth/run-context.js";
+import { chainCommitOf } from "../src/config.js";
 import { superviseWorkers } from "../src/process/workers.js";
 
 interface WorkerSetup {
@@ -43,6 +44,7 @@ async function serve(setup: WorkerSetup): Promise<void> {
     upstreamTimeoutMs: 30_000,
     logger: false,
     now,
+    chainCommit: chainCommitOf(process.env),
   });
   // Workers of one primary that all listen on port 0 share one port.
   await app.listen({ host: "127.0.0.1", port: 0 });

@@ -3,7 +3,7 @@
  * for streams) and calls/s against a local upstream. The gateway (BENCH_WORKERS processes, default 1)
  * and the upstream each run in processes of their own; this process only generates load. Every
  * gateway call is authenticated, policy-checked, appended to its run's event chain, signed, stored
- * and metered. No assertions. Issue 5's targets: added p50 < 2 ms and p99 < 10 ms at 1 and 50
+ * and metered. GATEWAY_CHAIN_COMMIT (async, the default, or sync) reaches the gateway. No assertions. Issue 5's targets: added p50 < 2 ms and p99 < 10 ms at 1 and 50
  * concurrent streams, >= 2,000 non-streaming calls/s.
  *
  * Lines (BENCH_ONLY=a,b picks some):
@@ -149,7 +149,10 @@ const LINES: Line[] = [
 ];
 
 try {
-  console.log(`gateway model proxy (${process.env.BENCH_WORKERS ?? 1} worker process(es)) vs direct upstream, ${DURATION_MS / 1000}s per line after ${WARMUP_MS / 1000}s warm-up, node ${process.version}`);
+  console.log(
+    `gateway model proxy (${process.env.BENCH_WORKERS ?? 1} worker process(es), GATEWAY_CHAIN_COMMIT=${process.env.GATEWAY_CHAIN_COMMIT ?? "async"}) vs direct upstream, ` +
+      `${DURATION_MS / 1000}s per line after ${WARMUP_MS / 1000}s warm-up, node ${process.version}`,
+  );
   const { tokens } = gateway.ready;
   const via: Target = { url: gateway.ready.url, path: "/v1/chat/completions", headersOf: (worker) => ({ "content-type": "application/json", "x-cst": tokens[worker % tokens.length]! }) };
   const direct: Target = { url: upstream.ready.url, path: "/chat/completions", headersOf: () => ({ "content-type": "application/json", authorization: "Bearer sk-bench" }) };

@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Redis } from "ioredis";
 import type { Db, Keyring } from "@clawea/db";
 import type { KeyPair } from "@clawea/protocol";
-import type { ProviderRoute } from "./config.js";
+import type { ChainCommit, ProviderRoute } from "./config.js";
 import type { RunAuthenticator } from "./auth/run-context.js";
 import { errorBody, GatewayError } from "./http/errors.js";
 import { registerFeatures } from "./features/index.js";
@@ -22,6 +22,8 @@ export interface GatewayDeps {
   logger: FastifyBaseLogger | false;
   bodyLimitBytes?: number;
   now?: () => Date;
+  /** Default `async` (see GatewayConfig.chainCommit). */
+  chainCommit?: ChainCommit;
 }
 
 export type GatewayApp = FastifyInstance;

@@ -1,4 +1,4 @@
-// loadConfig: the provider routes (with the model identity tier each vouches for) and the refusals.
+// loadConfig: the provider routes (with the model identity tier each vouches for), the chain commit mode, and the refusals.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { generateKeyPair } from "@clawea/protocol";
@@ -57,5 +57,16 @@ describe("CLAWEA_PROVIDERS", () => {
   it("reads a price list per model, with * for the rest", () => {
     const prices = { "gpt-4.1": { input_per_mtok_minor: 200, output_per_mtok_minor: 800 }, "*": { input_per_mtok_minor: 10, output_per_mtok_minor: 40 } };
     expect(providers({ openai: { baseUrl: "https://api.openai.com/v1", api: "openai", prices } })).toEqual({ openai: { baseUrl: "https://api.openai.com/v1", api: "openai", prices } });
+  });
+});
+
+describe("GATEWAY_CHAIN_COMMIT", () => {
+  it("is async unless sync is asked for", () => {
+    expect(loadConfig(base).chainCommit).toBe("async");
+    expect(loadConfig({ ...base, GATEWAY_CHAIN_COMMIT: "sync" }).chainCommit).toBe("sync");
+  });
+
+  it("refuses anything else", () => {
+    expect(() => loadConfig({ ...base, GATEWAY_CHAIN_COMMIT: "off" })).toThrow(/GATEWAY_CHAIN_COMMIT must be one of async, sync/);
   });
 });

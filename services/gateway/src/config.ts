@@ -46,6 +46,22 @@ export interface GatewayConfig {
   logLevel: string;
   /** Server processes on the same ports (GATEWAY_WORKERS, default 1); more than one runs a supervising primary. */
   workers: number;
+  /**
+   * How a model call's `llm_call` event is committed before its answer is released (GATEWAY_CHAIN_COMMIT):
+   * `async` (default) does not wait for PostgreSQL's WAL flush, the call's receipt batch flushes it
+   * within milliseconds; `sync` waits for it (see the README's "Durability").
+   */
+  chainCommit: ChainCommit;
+}
+
+export const CHAIN_COMMITS = ["async", "sync"] as const;
+export type ChainCommit = (typeof CHAIN_COMMITS)[number];
+
+/** GATEWAY_CHAIN_COMMIT, default `async`. */
+export function chainCommitOf(env: NodeJS.ProcessEnv): ChainCommit {
+  const value = env.GATEWAY_CHAIN_COMMIT ?? "async";
+  if (!(CHAIN_COMMITS as readonly string[]).includes(value)) throw new ConfigError(`GATEWAY_CHAIN_COMMIT must be one of ${CHAIN_COMMITS.join(", ")}`);
+  return value as ChainCommit;
 }
 
 export class ConfigError extends Error {
@@ -167,5 +183,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Gatew
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 4 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? "info",
     workers: Math.max(1, integer(env, "GATEWAY_WORKERS", 1)),
+    chainCommit: chainCommitOf(env),
   });
 }

@@ -42,6 +42,7 @@ export async function serveGateway(config: Readonly<GatewayConfig>, logger: Logg
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     now,
+    chainCommit: config.chainCommit,
   });
 
   let egress: EgressProxy | null = null;

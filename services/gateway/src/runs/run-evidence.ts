@@ -7,6 +7,7 @@ import { approvals, type Db } from "@clawea/db";
 import type { ApprovedScope } from "@clawea/policy";
 import { createChainAppender } from "@clawea/runs";
 import type { RunContext } from "../auth/run-context.js";
+import type { ChainCommit } from "../config.js";
 
 /** The scope granted to the run's approval, or null when the run has none approved. */
 export function approvedScopeFor(db: Db) {
@@ -24,10 +25,11 @@ export function approvedScopeFor(db: Db) {
  * Appends `llm_call` events and resolves each with its hash; null when the run has no row here (a run
  * this platform did not start). Batched, one conditional statement per batch in the usual case (see
  * `createChainAppender`): fifty calls in flight share one write instead of each holding the run's lock
- * for a five-round-trip transaction.
+ * for a five-round-trip transaction. `async`: committed without waiting for the WAL flush, which the
+ * call's receipt batch (a synchronous commit, written just behind the answer) then forces.
  */
-export function chainEventFor(db: Db, now: () => Date) {
-  const appender = createChainAppender(db);
+export function chainEventFor(db: Db, now: () => Date, commit: ChainCommit) {
+  const appender = createChainAppender(db, { synchronousCommit: commit === "sync" });
   return async (run: RunContext, payload: Record<string, unknown>): Promise<string | null> => {
     const event = await appender.append({ tenantId: run.tenantId, runId: run.runId, eventType: "llm_call", actor: "gateway", payload, now: now() });
     return event?.event_hash_b64u ?? null;

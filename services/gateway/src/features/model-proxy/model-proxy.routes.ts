@@ -57,7 +57,7 @@ export async function modelProxyRoutes(app: GatewayApp, deps: GatewayDeps): Prom
     upstreamTimeoutMs: deps.upstreamTimeoutMs,
     now: deps.now ?? (() => new Date()),
     log: app.log,
-    chainEvent: chainEventFor(deps.db, deps.now ?? (() => new Date())),
+    chainEvent: chainEventFor(deps.db, deps.now ?? (() => new Date()), deps.chainCommit ?? "async"),
   });
   app.addHook("onClose", () => service.close());
 

@@ -290,11 +290,16 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     writeWhole(res, status, headers, body);
   }
 
-  async function passBuffered(call: Call, res: ServerResponse, answer: Dispatcher.ResponseData, isClientGone: () => boolean): Promise<void> {
+  /**
+   * A whole answer is read, parsed for usage and hashed while the call's event is still being written,
+   * and released only once it is: the caller never holds an answer the run's chain does not record.
+   */
+  async function passBuffered(call: Call, res: ServerResponse, answer: Dispatcher.ResponseData, chain: ChainWrite, withhold: () => void, isClientGone: () => boolean): Promise<void> {
     let bytes: Buffer;
     try {
       bytes = await readBody(answer.body, MAX_ANSWER_BYTES);
     } catch (error) {
+      if (!(await chain.written)) return withhold();
       return fail(call, res, transportFailureCode(error), isClientGone(), { upstreamStatus: answer.statusCode });
     }
     const contentType = header(answer.headers, "content-type") ?? "application/json";
@@ -306,12 +311,14 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         // Not JSON after all: no usage to read, the bytes still pass through as they came.
       }
     }
+    const responseHash = sha256B64u(bytes);
+    if (!(await chain.written)) return withhold();
     const envelope = record(call, {
       status: "success",
       reasonCode: null,
       httpStatus: answer.statusCode,
       upstreamStatus: answer.statusCode,
-      responseHash: sha256B64u(bytes),
+      responseHash,
       usage,
       replay: { body: bytes, contentType },
     });
@@ -451,8 +458,8 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         sent.then((answer) => answer.body.destroy(), () => undefined);
         return fail(call, res, "DEPENDENCY_UNAVAILABLE", clientGone, { detail: WITHHELD_DETAIL });
       };
-      // A whole answer waits for the call's event here; a stream starts at once and its end waits (passStream).
-      if (!call.request.stream && !(await chain.written)) return withhold();
+      // A stream starts at once and its end waits for the call's event (passStream); a whole answer is
+      // read meanwhile and waits for it before it is released (passBuffered, and the error paths below).
       let answer: Dispatcher.ResponseData;
       try {
         answer = await sent;
@@ -465,7 +472,6 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         if (chain.state === "failed") return withhold();
         return await passStream(call, res, answer, chain, isClientGone);
       }
-      if (!(await chain.written)) return withhold();
       if (answer.statusCode < 200 || answer.statusCode >= 300) {
         let bytes: Buffer = Buffer.alloc(0);
         try {
@@ -473,6 +479,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         } catch {
           // The status already says what happened; an unreadable error body adds nothing.
         }
+        if (!(await chain.written)) return withhold();
         const code = upstreamStatusCode(answer.statusCode);
         const summary = upstreamErrorSummary(code, bytes, call.providerKey);
         const retryAfter = header(answer.headers, "retry-after");
@@ -483,7 +490,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
           ...(retryAfter !== undefined ? { retryAfter } : {}),
         });
       }
-      return await passBuffered(call, res, answer, isClientGone);
+      return await passBuffered(call, res, answer, chain, withhold, isClientGone);
     } catch (error) {
       call.input.log.error({ err: error, receipt_id: call.receiptId }, "model proxy failed");
       if (call.claim) await idempotency.release(call.claim).catch(() => undefined);
