@@ -1,13 +1,18 @@
 /**
- * CST revocation: PostgreSQL is the record, Redis the per-request check. A revocation writes both;
- * `warmRevocations` reloads Redis from PostgreSQL (Redis keeps nothing on disk on our machines).
- * An unreachable Redis makes `isRevoked` throw, and CST verification then fails closed.
+ * CST revocation: PostgreSQL is the record, Redis the per-request check. A revocation writes both, and
+ * announces the token's jti on `REVOCATION_CHANNEL` (in the same transaction as the key) for replicas
+ * that keep what they have checked (the gateway). `warmRevocations` reloads Redis from PostgreSQL
+ * (Redis keeps nothing on disk on our machines). An unreachable Redis makes `isRevoked` throw, and
+ * CST verification then fails closed.
  */
 import { gt } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { cstRevocations, type Db } from "@clawea/db";
 
 const key = (jti: string) => `clawea:cst:revoked:${jti}`;
+
+/** Pub/sub channel on which each revoked token's jti is published. */
+export const REVOCATION_CHANNEL = "clawea:cst:revocations";
 
 function ttlSeconds(expiresAt: Date, now: Date): number {
   return Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
@@ -22,7 +27,12 @@ export async function revokeCst(
     .insert(cstRevocations)
     .values({ jti: input.jti, tenantId: input.tenantId, revokedAt: now, expiresAt: input.expiresAt, reason: input.reason ?? null })
     .onConflictDoNothing();
-  if (input.expiresAt > now) await deps.redis.set(key(input.jti), "1", "EX", ttlSeconds(input.expiresAt, now));
+  if (input.expiresAt > now) {
+    // Key first, then message, in one transaction: whoever hears the message and reads finds the key.
+    const results = await deps.redis.multi().set(key(input.jti), "1", "EX", ttlSeconds(input.expiresAt, now)).publish(REVOCATION_CHANNEL, input.jti).exec();
+    const failure = results === null ? new Error("Redis aborted the revocation's transaction") : results.find(([error]) => error)?.[0];
+    if (failure) throw failure;
+  }
 }
 
 export async function isRevoked(redis: Redis, jti: string): Promise<boolean> {

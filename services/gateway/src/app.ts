@@ -8,6 +8,7 @@ import type { ChainCommit, ProviderRoute } from "./config.js";
 import type { RunAuthenticator } from "./auth/run-context.js";
 import { errorBody, GatewayError } from "./http/errors.js";
 import { registerFeatures } from "./features/index.js";
+import type { RedisPush } from "./push/redis-push.js";
 
 export interface GatewayDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface GatewayDeps {
   now?: () => Date;
   /** Default `async` (see GatewayConfig.chainCommit). */
   chainCommit?: ChainCommit;
+  /** Run budget counts pushed by Redis (the meter reads a warm run's counter once, not per call). */
+  push?: RedisPush;
 }
 
 export type GatewayApp = FastifyInstance;

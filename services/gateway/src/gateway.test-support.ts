@@ -5,10 +5,13 @@ import { Redis } from "ioredis";
 import { agents, createDatabase, keyringFrom, newId, policies, tenants, type Database, type Keyring } from "@clawea/db";
 import { generateKeyPair, hashJcsB64u, type KeyPair } from "@clawea/protocol";
 import { mintCst, type RunPhase } from "@clawea/policy";
+import { REVOCATION_CHANNEL } from "@clawea/runs";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 import { buildGatewayApp, type GatewayApp } from "./app.js";
 import { createRunAuthenticator, GATEWAY_AUDIENCE, type RunAuthenticator } from "./auth/run-context.js";
 import type { ProviderRoute } from "./config.js";
+import { USAGE_CHANNEL } from "./features/model-proxy/model-proxy.meter.js";
+import { createRedisPush, type RedisPush } from "./push/redis-push.js";
 
 export interface TestAgent {
   tenantId: string;
@@ -22,6 +25,9 @@ export interface TestGateway {
   app: GatewayApp;
   database: Database;
   redis: Redis;
+  /** The gateway's subscription to pushed revocations and budget counts, and its connection's name. */
+  push: RedisPush;
+  pushConnectionName: string;
   keyring: Keyring;
   signer: KeyPair;
   controlPlane: KeyPair;
@@ -67,7 +73,15 @@ export async function startTestGateway(options: { providers?: Record<string, Pro
   const signer = generateKeyPair();
   const controlPlane = generateKeyPair();
   const now = options.now ?? (() => new Date());
-  const authenticator = createRunAuthenticator({ db: database.db, redis, trustedIssuers: [controlPlane.did], now, agentCacheMs: 0 });
+  // As in production: revocations and budget counts are pushed, so warm tokens and runs skip Redis reads.
+  // Its own name, so a test can cut this gateway's link alone (killRedisClient) while other files run.
+  const pushConnectionName = `clawea-gateway-push-${randomBytes(6).toString("hex")}`;
+  const push = createRedisPush(redis, {
+    channels: [REVOCATION_CHANNEL, USAGE_CHANNEL],
+    connectionName: pushConnectionName,
+    log: { warn: () => undefined },
+  });
+  const authenticator = createRunAuthenticator({ db: database.db, redis, trustedIssuers: [controlPlane.did], now, agentCacheMs: 0, push });
 
   async function addAgent(policy: Record<string, unknown>, status = "running"): Promise<TestAgent> {
     const tenantId = newId("tenant");
@@ -109,6 +123,7 @@ export async function startTestGateway(options: { providers?: Record<string, Pro
     logger: false,
     bodyLimitBytes: 256 * 1024,
     now,
+    push,
   });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
 
@@ -117,6 +132,8 @@ export async function startTestGateway(options: { providers?: Record<string, Pro
     app,
     database,
     redis,
+    push,
+    pushConnectionName,
     keyring,
     signer,
     controlPlane,
@@ -148,9 +165,18 @@ export async function startTestGateway(options: { providers?: Record<string, Pro
     },
     async close() {
       await app.close();
+      await push.close();
       await redis.quit();
       await database.close();
       await testDb.drop();
     },
   };
+}
+
+/** Closes the Redis connection named `name` from the server's side, as a network failure would. */
+export async function killRedisClient(redis: Redis, name: string): Promise<void> {
+  const line = String(await redis.client("LIST")).split("\n").find((entry) => entry.includes(` name=${name} `));
+  const id = line?.match(/^id=(\d+)/)?.[1];
+  if (!id) throw new Error(`no Redis client named ${name}`);
+  await redis.client("KILL", "ID", id);
 }

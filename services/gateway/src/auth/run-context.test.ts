@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { agents, policies } from "@clawea/db";
 import { hashJcsB64u } from "@clawea/protocol";
@@ -43,7 +43,8 @@ describe("run authentication", () => {
     expect(await gw.authenticator.authenticate(token)).toMatchObject({ ok: true });
     const deps = { db: gw.database.db, redis: gw.redis, now: () => new Date() };
     await revokeCst(deps, { jti, tenantId: gw.agent.tenantId, expiresAt: new Date(Date.now() + 600_000) });
-    expect(await gw.authenticator.authenticate(token)).toMatchObject({ ok: false, reasonCode: "CST_REVOKED" });
+    // Once its message has arrived (or at once, when the token was read while the push was not live).
+    await vi.waitFor(async () => expect(await gw.authenticator.authenticate(token)).toMatchObject({ ok: false, reasonCode: "CST_REVOKED" }), { timeout: 5_000, interval: 10 });
     await gw.redis.del(`clawea:cst:revoked:${jti}`);
     expect(await warmRevocations(deps)).toBeGreaterThanOrEqual(1);
     expect(await gw.authenticator.authenticate(token)).toMatchObject({ ok: false, reasonCode: "CST_REVOKED" });

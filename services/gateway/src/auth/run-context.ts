@@ -10,7 +10,8 @@ import type { Redis } from "ioredis";
 import { agents, policies, type Db } from "@clawea/db";
 import type { ReasonCode } from "@clawea/protocol";
 import { CST_GATEWAY_AUDIENCE, inheritsOf, resolvePolicy, verifyCst, type CstBinding, type CstClaims, type CstVerification, type NormalizeResult, type Policy, type RunPhase } from "@clawea/policy";
-import { isRevoked } from "@clawea/runs";
+import type { RedisPush } from "../push/redis-push.js";
+import { createRevocationView } from "./revocation-view.js";
 
 export const GATEWAY_AUDIENCE = CST_GATEWAY_AUDIENCE;
 
@@ -40,6 +41,8 @@ export interface RunAuthenticatorDeps {
   agentCacheMs?: number;
   /** How long a policy that inherits is reused; a newer parent shows within this. */
   inheritedPolicyCacheMs?: number;
+  /** Revocations pushed by Redis: a token checked once is not read again while the channel is live. */
+  push?: RedisPush;
 }
 
 interface AgentEntry {
@@ -110,18 +113,20 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
 
   /**
    * Signature checks are a quarter of a model call's gateway CPU, and a run sends the same token on
-   * every call: a token that verified is reused until its own expiry. Revocation is still asked of
-   * Redis on every call, and the agent and policy are re-read through their caches.
+   * every call: a token that verified is reused until its own expiry. Revocation is still checked on
+   * every call (`createRevocationView`: from Redis, or as pushed by it), and the agent and policy are
+   * re-read through their caches.
    */
   const tokenCache = new Map<string, { verified: Extract<CstVerification, { ok: true }>; expMs: number }>();
+  const revocations = createRevocationView(deps.redis, deps.push);
 
   async function verifiedToken(token: string, requiredScope: string | undefined, now: Date, onSigned?: (binding: CstBinding) => void): Promise<CstVerification> {
     const cacheKey = `${requiredScope ?? ""} ${token}`;
     const cached = tokenCache.get(cacheKey);
     if (cached && now.getTime() < cached.expMs) {
       const jti = cached.verified.claims.jti;
-      const revoked = jti ? isRevoked(deps.redis, jti) : Promise.resolve(false);
-      // Issued in the same turn as the revocation read, so Redis answers both in one round trip.
+      const revoked = jti ? revocations.isRevoked(jti) : false;
+      // Issued in the same turn as a revocation read, so Redis answers both in one round trip.
       onSigned?.(cached.verified.binding);
       if (await revoked) return { ok: false, reason_code: "CST_REVOKED", detail: "the token was revoked" };
       return cached.verified;
@@ -131,7 +136,7 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
       audience: GATEWAY_AUDIENCE,
       now: now.toISOString(),
       ...(requiredScope ? { requiredScope } : {}),
-      isRevoked: (jti) => isRevoked(deps.redis, jti),
+      isRevoked: async (jti) => revocations.isRevoked(jti),
     });
     if (verified.ok) {
       if (tokenCache.size > 10_000) tokenCache.clear();

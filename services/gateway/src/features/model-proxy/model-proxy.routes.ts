@@ -58,6 +58,7 @@ export async function modelProxyRoutes(app: GatewayApp, deps: GatewayDeps): Prom
     now: deps.now ?? (() => new Date()),
     log: app.log,
     chainEvent: chainEventFor(deps.db, deps.now ?? (() => new Date()), deps.chainCommit ?? "async"),
+    push: deps.push,
   });
   app.addHook("onClose", () => service.close());
 

@@ -15,6 +15,7 @@ import { decide, NO_USAGE, type PolicyRequest, type Usage } from "@clawea/policy
 import { REASON_CODES, sha256B64u, type KeyPair, type ReasonCode } from "@clawea/protocol";
 import type { ProviderRoute } from "../../config.js";
 import type { RunContext } from "../../auth/run-context.js";
+import type { RedisPush } from "../../push/redis-push.js";
 import { errorBody, GatewayError } from "../../http/errors.js";
 import {
   costMinorOf,
@@ -71,6 +72,8 @@ export interface ModelProxyDeps {
    * binds receipts itself.
    */
   chainEvent?: (run: RunContext, payload: Record<string, unknown>) => Promise<string | null>;
+  /** Run budget counts pushed by Redis (see `createUsageMeter`). */
+  push?: RedisPush | undefined;
 }
 
 export interface InvokeInput {
@@ -173,7 +176,7 @@ interface ChainWrite {
 export function createModelProxyService(deps: ModelProxyDeps) {
   const upstream: UpstreamClient = createUpstreamClient(deps.upstreamTimeoutMs);
   const keys = createProviderKeys({ db: deps.db, keyring: deps.keyring });
-  const meter = createUsageMeter({ db: deps.db, redis: deps.redis, log: deps.log });
+  const meter = createUsageMeter({ db: deps.db, redis: deps.redis, log: deps.log, ...(deps.push ? { push: deps.push } : {}) });
   const idempotency = createIdempotency(deps.redis);
   const writer = createCallWriter(deps.db, deps.log);
   const modelLists = new Map<string, { at: number; ids: Promise<string[]> }>();

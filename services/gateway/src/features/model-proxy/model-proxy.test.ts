@@ -9,10 +9,11 @@ import { verifyProofBundle } from "@clawea/verify";
 import { buildGatewayApp, type GatewayApp } from "../../app.js";
 import { readRunEvents, revokeCst } from "@clawea/runs";
 import type { ProviderRoute } from "../../config.js";
-import { defaultPolicy, startTestGateway, type TestAgent, type TestGateway } from "../../gateway.test-support.js";
+import { defaultPolicy, killRedisClient, startTestGateway, type TestAgent, type TestGateway } from "../../gateway.test-support.js";
+import { createRedisPush } from "../../push/redis-push.js";
 import { signReceipt } from "./model-proxy.receipt.js";
 import { createCallWriter } from "./model-proxy.writer.js";
-import { createUsageMeter } from "./model-proxy.meter.js";
+import { createUsageMeter, USAGE_CHANNEL } from "./model-proxy.meter.js";
 import { modelProxyRepo, type StoredCall } from "./model-proxy.repo.js";
 import { UsageTally } from "./model-proxy.domain.js";
 import { startScriptedUpstream, type ScriptedUpstream } from "./scripted-upstream.test-support.js";
@@ -873,5 +874,41 @@ describe("run budget counts", () => {
     await meter.flush();
     expect(await otherReplica.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 13, cost_used_minor: 3 });
     expect(log.error).not.toHaveBeenCalled();
+  });
+
+  it("with the push channel, a replica reads a run once and then hears other replicas' counts, and counts its own at once", async () => {
+    const runId = freshRun();
+    const log = { error: vi.fn() };
+    const otherPush = createRedisPush(gw.redis, { channels: [USAGE_CHANNEL], connectionName: `clawea-push-meter-${runId}`, log: { warn: () => undefined } });
+    try {
+      const here = createUsageMeter({ db: gw.database.db, redis: gw.redis, log, lingerMs: 0, push: gw.push });
+      const other = createUsageMeter({ db: gw.database.db, redis: gw.redis, log, lingerMs: 0, push: otherPush });
+      await vi.waitFor(() => expect(gw.push.live && otherPush.live).toBe(true), { timeout: 5_000, interval: 10 });
+      expect(await here.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 0, cost_used_minor: 0 });
+      expect(await other.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 0, cost_used_minor: 0 });
+      const reads = vi.spyOn(gw.redis, "hmget");
+      try {
+        other.add(gw.agent.tenantId, runId, 5, 2);
+        await vi.waitFor(async () => expect(await here.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 5, cost_used_minor: 2 }), { timeout: 5_000, interval: 10 });
+        here.add(gw.agent.tenantId, runId, 1, 0);
+        expect(await here.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 6, cost_used_minor: 2 });
+        await here.flush();
+        expect(await here.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 6, cost_used_minor: 2 });
+        await vi.waitFor(async () => expect(await other.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 6, cost_used_minor: 2 }), { timeout: 5_000, interval: 10 });
+        // Heard, never read again.
+        expect(reads).not.toHaveBeenCalled();
+        // Once its link was cut, the other replica reads again (it may have missed counts).
+        const epoch = otherPush.epoch;
+        await killRedisClient(gw.redis, `clawea-push-meter-${runId}`);
+        await vi.waitFor(() => expect(otherPush.epoch).toBeGreaterThan(epoch), { timeout: 5_000, interval: 10 });
+        expect(await other.usedBy(gw.agent.tenantId, runId)).toEqual({ tokens_used: 6, cost_used_minor: 2 });
+        expect(reads).toHaveBeenCalledTimes(1);
+      } finally {
+        reads.mockRestore();
+      }
+      expect(log.error).not.toHaveBeenCalled();
+    } finally {
+      await otherPush.close();
+    }
   });
 });
