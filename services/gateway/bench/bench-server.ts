@@ -9,6 +9,7 @@
  */
 import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { REVOCATION_CHANNEL } from "@clawea/runs";
 import { agents, createDatabase, keyringFrom, newId, policies, runs, seal, sealBinding, secrets, tenants } from "@clawea/db";
@@ -54,6 +55,7 @@ async function serve(setup: WorkerSetup): Promise<void> {
   });
   // Workers of one primary that all listen on port 0 share one port.
   await app.listen({ host: "127.0.0.1", port: 0 });
+  if (process.env.BENCH_LOOP === "1") watchLoop();
   const stop = async () => {
     await app.close();
     await push?.close();
@@ -63,6 +65,26 @@ async function serve(setup: WorkerSetup): Promise<void> {
   };
   process.on("SIGTERM", () => void stop());
   process.on("SIGINT", () => void stop());
+}
+
+/**
+ * BENCH_LOOP=1: every 2 s, the worker's event-loop delay (p50/p99/max) and its GC pauses (count, p50,
+ * max, total) on stderr: where a latency's tail comes from.
+ */
+function watchLoop(): void {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const pauses: number[] = [];
+  new PerformanceObserver((list) => pauses.push(...list.getEntries().map((entry) => entry.duration))).observe({ entryTypes: ["gc"] });
+  const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  setInterval(() => {
+    const gc = pauses.splice(0).sort((a, b) => a - b);
+    process.stderr.write(
+      `event-loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms | ` +
+        `gc ${gc.length} pauses, p50 ${(gc[gc.length >> 1] ?? 0).toFixed(1)} max ${(gc.at(-1) ?? 0).toFixed(1)} total ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms\n`,
+    );
+    delay.reset();
+  }, 2000).unref();
 }
 
 async function prepare(upstreamUrl: string): Promise<{ setup: WorkerSetup; tokens: string[]; cleanUp: () => Promise<void> }> {
