@@ -4,7 +4,8 @@
  * and the upstream each run in processes of their own; this process only generates load. Every
  * gateway call is authenticated, policy-checked, appended to its run's event chain, signed, stored
  * and metered. GATEWAY_CHAIN_COMMIT (async, the default, or sync) reaches the gateway; BENCH_LOOP=1 has it
- * print its event-loop delay and GC pauses every 2 s. No assertions. Issue 5's targets: added p50 < 2 ms and p99 < 10 ms at 1 and 50
+ * print its event-loop delay and GC pauses every 2 s; BENCH_PUSH=0 has it read revocation and budget from
+ * Redis on every call. No assertions. Issue 5's targets: added p50 < 2 ms and p99 < 10 ms at 1 and 50
  * concurrent streams, >= 2,000 non-streaming calls/s.
  *
  * Lines (BENCH_ONLY=a,b picks some):
