@@ -3,6 +3,6 @@ export { appendRunEvent, appendRunEvents, appendRunEventsAfter, readChainHeads, 
 export { canMove, isTerminal, moveRun, type MoveRunInput, type RunRow } from "./run-state.js";
 export { artifactStore, fsBlobs, type ArtifactBlobs, type ArtifactStore, type StoredArtifact } from "./artifact-store.js";
 export { s3Blobs, type S3Blobs, type S3BlobsOptions } from "./s3-blobs.js";
-export { isRevoked, REVOCATION_CHANNEL, revokeCst, warmRevocations } from "./revocation.js";
+export { isRevoked, REVOCATION_CHANNEL, revokeCst, warmRevocations, type RevocationDeps } from "./revocation.js";
 export { ArtifactConfigError, artifactBlobsFor, artifactStoreConfig, type ArtifactStoreConfig } from "./artifact-config.js";
 export { createChainAppender, type ChainAppender } from "./chain-appender.js";

@@ -2,8 +2,8 @@
  * CST revocation: PostgreSQL is the record, Redis the per-request check. A revocation writes both, and
  * announces the token's jti on `REVOCATION_CHANNEL` (in the same transaction as the key) for replicas
  * that keep what they have checked (the gateway). `warmRevocations` reloads Redis from PostgreSQL
- * (Redis keeps nothing on disk on our machines). An unreachable Redis makes `isRevoked` throw, and
- * CST verification then fails closed.
+ * (Redis keeps nothing on disk on our machines), and `isRevoked` does it again whenever it finds Redis
+ * emptied. An unreachable Redis makes `isRevoked` throw, and CST verification then fails closed.
  */
 import { gt } from "drizzle-orm";
 import type { Redis } from "ioredis";
@@ -35,17 +35,48 @@ export async function revokeCst(
   }
 }
 
-export async function isRevoked(redis: Redis, jti: string): Promise<boolean> {
-  return (await redis.exists(key(jti))) === 1;
+/** Set by `warmRevocations` once Redis holds every revocation; gone when Redis lost them (restarted). */
+const LOADED_KEY = "clawea:cst:revocations:loaded";
+
+export interface RevocationDeps {
+  db: Db;
+  redis: Redis;
+  now: () => Date;
 }
 
-/** Copies every still-relevant revocation into Redis; returns how many. */
-export async function warmRevocations(deps: { db: Db; redis: Redis; now: () => Date }): Promise<number> {
+/**
+ * Whether the token is revoked, asked of Redis. A Redis that no longer holds the revocations (it keeps
+ * nothing on disk: a restart empties it) is reloaded from PostgreSQL before it is believed, so a restart
+ * never lets a revoked token through. Throws when Redis or PostgreSQL cannot answer: callers fail closed.
+ */
+export async function isRevoked(deps: RevocationDeps, jti: string): Promise<boolean> {
+  const [revoked, loaded] = await deps.redis.mget(key(jti), LOADED_KEY);
+  if (loaded !== null) return revoked !== null;
+  await reloadOnce(deps);
+  return (await deps.redis.exists(key(jti))) === 1;
+}
+
+/** One reload at a time per Redis connection: every check that finds Redis empty waits for the same one. */
+const reloading = new WeakMap<Redis, Promise<number>>();
+
+function reloadOnce(deps: RevocationDeps): Promise<number> {
+  let reload = reloading.get(deps.redis);
+  if (!reload) {
+    reload = warmRevocations(deps).finally(() => reloading.delete(deps.redis));
+    reloading.set(deps.redis, reload);
+  }
+  return reload;
+}
+
+/** Copies every still-relevant revocation into Redis, then marks it loaded; returns how many. */
+export async function warmRevocations(deps: RevocationDeps): Promise<number> {
   const now = deps.now();
   const rows = await deps.db.select().from(cstRevocations).where(gt(cstRevocations.expiresAt, now));
-  if (rows.length === 0) return 0;
   const pipeline = deps.redis.pipeline();
   for (const row of rows) pipeline.set(key(row.jti), "1", "EX", ttlSeconds(row.expiresAt, now));
-  await pipeline.exec();
+  pipeline.set(LOADED_KEY, now.toISOString());
+  const results = await pipeline.exec();
+  const failure = results === null ? new Error("Redis aborted the revocations' reload") : results.find(([error]) => error)?.[0];
+  if (failure) throw failure;
   return rows.length;
 }

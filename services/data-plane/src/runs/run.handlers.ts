@@ -292,7 +292,7 @@ export function createRunHandlers(deps: RunHandlerDeps) {
         audience: CST_GATEWAY_AUDIENCE,
         now: now().toISOString(),
         expected: { tenant_id: run.tenantId, run_id: run.id, phase: "apply", agent_did: agent.did, policy_hash_b64u: run.policyHash, approved_scope_hash_b64u: granted.scope_hash_b64u },
-        isRevoked: (jti: string) => isRevoked(deps.redis, jti),
+        isRevoked: (jti: string) => isRevoked({ db: deps.db, redis: deps.redis, now }, jti),
       });
       if (!verified.ok) return fail(run, "APPLY_CST_INVALID", `${verified.reason_code}: ${verified.detail}`, log);
       const plan = run.plan as Plan | null;

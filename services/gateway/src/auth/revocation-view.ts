@@ -6,8 +6,7 @@
  * closed there. A revocation reaches this replica when its message does: on a healthy link within a
  * millisecond of the control plane's write; a link that breaks silently is noticed within two heartbeats.
  */
-import type { Redis } from "ioredis";
-import { isRevoked, REVOCATION_CHANNEL } from "@clawea/runs";
+import { isRevoked, REVOCATION_CHANNEL, type RevocationDeps } from "@clawea/runs";
 import type { RedisPush } from "../push/redis-push.js";
 
 /** Past this many tokens of either kind, both are forgotten and read again (memory stays bounded). */
@@ -18,8 +17,8 @@ export interface RevocationView {
   isRevoked(jti: string): boolean | Promise<boolean>;
 }
 
-/** Without `push`, every question is read from Redis. */
-export function createRevocationView(redis: Redis, push?: RedisPush): RevocationView {
+/** Without `push`, every question is read from Redis (`isRevoked`: reloaded from PostgreSQL if Redis lost them). */
+export function createRevocationView(deps: RevocationDeps, push?: RedisPush): RevocationView {
   const revoked = new Set<string>();
   /** jti → the push epoch in which Redis said it was not revoked. */
   const cleared = new Map<string, number>();
@@ -44,7 +43,7 @@ export function createRevocationView(redis: Redis, push?: RedisPush): Revocation
       if (push?.live && cleared.get(jti) === push.epoch) return false;
       // Only a read issued while live, and answered in the same epoch, may be kept as "not revoked".
       const epoch = push?.live ? push.epoch : null;
-      return isRevoked(redis, jti).then((answer) => {
+      return isRevoked(deps, jti).then((answer) => {
         remember(jti, answer, epoch !== null && push!.live && push!.epoch === epoch ? epoch : null);
         return answer;
       });

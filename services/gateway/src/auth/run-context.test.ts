@@ -50,6 +50,20 @@ describe("run authentication", () => {
     expect(await gw.authenticator.authenticate(token)).toMatchObject({ ok: false, reasonCode: "CST_REVOKED" });
   });
 
+  it("fails closed with DEPENDENCY_UNAVAILABLE when a known token's revocation cannot be checked", async () => {
+    const token = await gw.token();
+    // No push channel: every call asks Redis.
+    const authenticator = createRunAuthenticator({ db: gw.database.db, redis: gw.redis, trustedIssuers: [gw.controlPlane.did], now: () => new Date() });
+    expect(await authenticator.authenticate(token)).toMatchObject({ ok: true });
+    const down = vi.spyOn(gw.redis, "mget").mockRejectedValueOnce(new Error("Redis is down"));
+    try {
+      expect(await authenticator.authenticate(token)).toMatchObject({ ok: false, reasonCode: "DEPENDENCY_UNAVAILABLE" });
+    } finally {
+      down.mockRestore();
+    }
+    expect(await authenticator.authenticate(token)).toMatchObject({ ok: true });
+  });
+
   it("refuses a token minted by anyone but the control plane", async () => {
     const forged = await gw.token();
     const [h, p] = forged.split(".");

@@ -118,7 +118,7 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
    * re-read through their caches.
    */
   const tokenCache = new Map<string, { verified: Extract<CstVerification, { ok: true }>; expMs: number }>();
-  const revocations = createRevocationView(deps.redis, deps.push);
+  const revocations = createRevocationView(deps, deps.push);
 
   async function verifiedToken(token: string, requiredScope: string | undefined, now: Date, onSigned?: (binding: CstBinding) => void): Promise<CstVerification> {
     const cacheKey = `${requiredScope ?? ""} ${token}`;
@@ -128,7 +128,12 @@ export function createRunAuthenticator(deps: RunAuthenticatorDeps) {
       const revoked = jti ? revocations.isRevoked(jti) : false;
       // Issued in the same turn as a revocation read, so Redis answers both in one round trip.
       onSigned?.(cached.verified.binding);
-      if (await revoked) return { ok: false, reason_code: "CST_REVOKED", detail: "the token was revoked" };
+      try {
+        if (await revoked) return { ok: false, reason_code: "CST_REVOKED", detail: "the token was revoked" };
+      } catch {
+        // As verifyCst answers it: fail closed.
+        return { ok: false, reason_code: "DEPENDENCY_UNAVAILABLE", detail: "the revocation check failed" };
+      }
       return cached.verified;
     }
     const verified = await verifyCst(token, {

@@ -78,7 +78,7 @@ describe("runs", () => {
     const cancelled = unwrap(await t.developer.POST("/v1/runs/{run_id}/cancel", { params: { path: { run_id: run.id } } }));
     expect(cancelled.state).toBe("cancelled");
     const jti = run.events[0]!.payload["plan_cst_jti"] as string;
-    expect(await isRevoked(redis, jti)).toBe(true);
+    expect(await isRevoked({ db: platform.database.db, redis, now: () => new Date() }, jti)).toBe(true);
     expect(await reason(t.developer.POST("/v1/runs/{run_id}/cancel", { params: { path: { run_id: run.id } } }).then(unwrap))).toBe("409 RUN_NOT_ACTIVE");
     expect(await reason(t.auditor.GET("/v1/audit/runs/{run_id}/export", { params: { path: { run_id: run.id }, query: { format: "json" } } }).then(unwrap))).toBe(
       "409 EVIDENCE_NOT_READY",
