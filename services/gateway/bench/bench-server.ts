@@ -11,7 +11,6 @@ import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import { REVOCATION_CHANNEL } from "@clawea/runs";
 import { agents, createDatabase, keyringFrom, newId, policies, runs, seal, sealBinding, secrets, tenants } from "@clawea/db";
 import { mintCst } from "@clawea/policy";
 import { b64uDecode, b64uEncode, generateKeyPair, hashJcsB64u, keyPairFromSeed } from "@clawea/protocol";
@@ -19,8 +18,7 @@ import { createTestDatabase } from "@clawea/testkit";
 import { buildGatewayApp } from "../src/app.js";
 import { createRunAuthenticator, GATEWAY_AUDIENCE } from "../src/auth/run-context.js";
 import { chainCommitOf } from "../src/config.js";
-import { USAGE_CHANNEL } from "../src/features/model-proxy/model-proxy.meter.js";
-import { createRedisPush } from "../src/push/redis-push.js";
+import { createGatewayPush } from "../src/push/gateway-push.js";
 import { superviseWorkers } from "../src/process/workers.js";
 
 interface WorkerSetup {
@@ -38,7 +36,7 @@ async function serve(setup: WorkerSetup): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
   const now = () => new Date();
   // As the server runs it; BENCH_PUSH=0 reads revocation and budget from Redis on every call instead.
-  const push = process.env.BENCH_PUSH === "0" ? undefined : createRedisPush(redis, { channels: [REVOCATION_CHANNEL, USAGE_CHANNEL], log: { warn: () => undefined } });
+  const push = process.env.BENCH_PUSH === "0" ? undefined : createGatewayPush(redis, { log: { warn: () => undefined } });
   const app = await buildGatewayApp({
     db: database.db,
     redis,
@@ -46,12 +44,12 @@ async function serve(setup: WorkerSetup): Promise<void> {
     signer: keyPairFromSeed(b64uDecode(setup.signerSeed)),
     gatewayId: "gw_bench",
     providers: { openai: { baseUrl: setup.upstreamUrl, api: "openai" } },
-    authenticator: createRunAuthenticator({ db: database.db, redis, trustedIssuers: [setup.issuer], now, ...(push ? { push } : {}) }),
+    authenticator: createRunAuthenticator({ db: database.db, redis, trustedIssuers: [setup.issuer], now, push }),
     upstreamTimeoutMs: 30_000,
     logger: false,
     now,
     chainCommit: chainCommitOf(process.env),
-    ...(push ? { push } : {}),
+    push,
   });
   // Workers of one primary that all listen on port 0 share one port.
   await app.listen({ host: "127.0.0.1", port: 0 });

@@ -26,7 +26,7 @@ export interface GatewayDeps {
   /** Default `async` (see GatewayConfig.chainCommit). */
   chainCommit?: ChainCommit;
   /** Run budget counts pushed by Redis (the meter reads a warm run's counter once, not per call). */
-  push?: RedisPush;
+  push?: RedisPush | undefined;
 }
 
 export type GatewayApp = FastifyInstance;

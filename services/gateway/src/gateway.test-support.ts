@@ -5,13 +5,12 @@ import { Redis } from "ioredis";
 import { agents, createDatabase, keyringFrom, newId, policies, tenants, type Database, type Keyring } from "@clawea/db";
 import { generateKeyPair, hashJcsB64u, type KeyPair } from "@clawea/protocol";
 import { mintCst, type RunPhase } from "@clawea/policy";
-import { REVOCATION_CHANNEL } from "@clawea/runs";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 import { buildGatewayApp, type GatewayApp } from "./app.js";
 import { createRunAuthenticator, GATEWAY_AUDIENCE, type RunAuthenticator } from "./auth/run-context.js";
 import type { ProviderRoute } from "./config.js";
-import { USAGE_CHANNEL } from "./features/model-proxy/model-proxy.meter.js";
-import { createRedisPush, type RedisPush } from "./push/redis-push.js";
+import { createGatewayPush } from "./push/gateway-push.js";
+import type { RedisPush } from "./push/redis-push.js";
 
 export interface TestAgent {
   tenantId: string;
@@ -76,11 +75,7 @@ export async function startTestGateway(options: { providers?: Record<string, Pro
   // As in production: revocations and budget counts are pushed, so warm tokens and runs skip Redis reads.
   // Its own name, so a test can cut this gateway's link alone (killRedisClient) while other files run.
   const pushConnectionName = `clawea-gateway-push-${randomBytes(6).toString("hex")}`;
-  const push = createRedisPush(redis, {
-    channels: [REVOCATION_CHANNEL, USAGE_CHANNEL],
-    connectionName: pushConnectionName,
-    log: { warn: () => undefined },
-  });
+  const push = createGatewayPush(redis, { connectionName: pushConnectionName, log: { warn: () => undefined } });
   const authenticator = createRunAuthenticator({ db: database.db, redis, trustedIssuers: [controlPlane.did], now, agentCacheMs: 0, push });
 
   async function addAgent(policy: Record<string, unknown>, status = "running"): Promise<TestAgent> {

@@ -2,15 +2,14 @@
 import type { Logger } from "pino";
 import { Redis } from "ioredis";
 import { createDatabase } from "@clawea/db";
-import { REVOCATION_CHANNEL, warmRevocations } from "@clawea/runs";
+import { warmRevocations } from "@clawea/runs";
 import { buildGatewayApp } from "./app.js";
 import { createRunAuthenticator } from "./auth/run-context.js";
 import type { GatewayConfig } from "./config.js";
 import { startEgressProxy, type EgressProxy } from "./features/egress-proxy/index.js";
 import { asWorker } from "./process/workers.js";
 import { approvedScopeFor } from "./runs/run-evidence.js";
-import { USAGE_CHANNEL } from "./features/model-proxy/model-proxy.meter.js";
-import { createRedisPush } from "./push/redis-push.js";
+import { createGatewayPush } from "./push/gateway-push.js";
 
 // A connect that takes longer than this is answered 504 (EGRESS_UPSTREAM_TIMEOUT); established tunnels are not limited.
 const EGRESS_CONNECT_TIMEOUT_MS = 10_000;
@@ -32,7 +31,7 @@ export async function serveGateway(config: Readonly<GatewayConfig>, logger: Logg
   logger.info({ revocations: await warmRevocations({ db: database.db, redis, now }) }, "revocations loaded into Redis");
 
   // Revocations and run budget counts pushed by Redis, so a warm token and run need no read per call.
-  const push = createRedisPush(redis, { channels: [REVOCATION_CHANNEL, USAGE_CHANNEL], log: logger });
+  const push = createGatewayPush(redis, { log: logger });
   const authenticator = createRunAuthenticator({ db: database.db, redis, trustedIssuers: config.cstIssuers, now, push });
   const app = await buildGatewayApp({
     db: database.db,

@@ -18,7 +18,7 @@ export interface RevocationView {
 }
 
 /** Without `push`, every question is read from Redis (`isRevoked`: reloaded from PostgreSQL if Redis lost them). */
-export function createRevocationView(deps: RevocationDeps, push?: RedisPush): RevocationView {
+export function createRevocationView(deps: RevocationDeps, push?: RedisPush | undefined): RevocationView {
   const revoked = new Set<string>();
   /** jti → the push epoch in which Redis said it was not revoked. */
   const cleared = new Map<string, number>();

@@ -42,7 +42,7 @@ export interface RunAuthenticatorDeps {
   /** How long a policy that inherits is reused; a newer parent shows within this. */
   inheritedPolicyCacheMs?: number;
   /** Revocations pushed by Redis: a token checked once is not read again while the channel is live. */
-  push?: RedisPush;
+  push?: RedisPush | undefined;
 }
 
 interface AgentEntry {

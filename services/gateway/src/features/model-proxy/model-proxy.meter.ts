@@ -91,7 +91,7 @@ function addTo(counts: Map<string, Count>, counterKey: string, tokens: number, c
  * order), so this replica always judges a run by every call it counted, at one Redis write per call
  * instead of two. Another replica sees a count at most `lingerMs` late.
  */
-export function createUsageMeter(deps: { db: Db; redis: Redis; log: Pick<FastifyBaseLogger, "error">; lingerMs?: number; push?: RedisPush }): UsageMeter {
+export function createUsageMeter(deps: { db: Db; redis: Redis; log: Pick<FastifyBaseLogger, "error">; lingerMs?: number; push?: RedisPush | undefined }): UsageMeter {
   const lingerMs = deps.lingerMs ?? DEFAULT_METER_LINGER_MS;
   const { push } = deps;
   const held = new Map<string, Count>();

@@ -176,7 +176,7 @@ interface ChainWrite {
 export function createModelProxyService(deps: ModelProxyDeps) {
   const upstream: UpstreamClient = createUpstreamClient(deps.upstreamTimeoutMs);
   const keys = createProviderKeys({ db: deps.db, keyring: deps.keyring });
-  const meter = createUsageMeter({ db: deps.db, redis: deps.redis, log: deps.log, ...(deps.push ? { push: deps.push } : {}) });
+  const meter = createUsageMeter({ db: deps.db, redis: deps.redis, log: deps.log, push: deps.push });
   const idempotency = createIdempotency(deps.redis);
   const writer = createCallWriter(deps.db, deps.log);
   const modelLists = new Map<string, { at: number; ids: Promise<string[]> }>();
