@@ -57,7 +57,9 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<GatewayApp> {
     reply.header("x-request-id", request.id);
   });
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  // `push`: whether this process keeps revocations and budget counts from the push channel ("live") or
+  // reads Redis per call meanwhile ("reading_redis", still correct, slower); "off" without a channel.
+  app.get("/healthz", async () => ({ status: "ok", push: deps.push ? (deps.push.live ? "live" : "reading_redis") : "off" }));
   await registerFeatures(app, deps);
   return app;
 }
