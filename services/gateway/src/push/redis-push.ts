@@ -76,10 +76,15 @@ export function createRedisPush(redis: Redis, options: RedisPushOptions): RedisP
   const heartbeat = setInterval(() => {
     if (closed || sub.status !== "ready") return;
     if (awaitingPong) {
-      lost("heartbeat not answered");
-      awaitingPong = false;
-      // Reconnects (ioredis' retry strategy); `ready` subscribes again.
-      sub.disconnect(true);
+      // After a stall of this process's event loop, timers run before the socket's waiting answer is
+      // read: look again once this turn's I/O has been read, so only Redis' silence counts.
+      setImmediate(() => {
+        if (!awaitingPong || closed || sub.status !== "ready") return;
+        lost("heartbeat not answered");
+        awaitingPong = false;
+        // Reconnects (ioredis' retry strategy); `ready` subscribes again.
+        sub.disconnect(true);
+      });
       return;
     }
     awaitingPong = true;
