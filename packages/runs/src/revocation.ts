@@ -6,13 +6,20 @@
  * emptied. An unreachable Redis makes `isRevoked` throw, and CST verification then fails closed.
  */
 import { gt } from "drizzle-orm";
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import { cstRevocations, type Db } from "@clawea/db";
 
 const key = (jti: string) => `clawea:cst:revoked:${jti}`;
 
 /** Pub/sub channel on which each revoked token's jti is published. */
 export const REVOCATION_CHANNEL = "clawea:cst:revocations";
+
+/** Runs a pipeline or transaction; ioredis reports each command's failure in the results, this throws it. */
+async function execOrThrow(commands: ChainableCommander, what: string): Promise<void> {
+  const results = await commands.exec();
+  const failure = results === null ? new Error(`Redis aborted ${what}`) : results.find(([error]) => error)?.[0];
+  if (failure) throw failure;
+}
 
 function ttlSeconds(expiresAt: Date, now: Date): number {
   return Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
@@ -29,9 +36,7 @@ export async function revokeCst(
     .onConflictDoNothing();
   if (input.expiresAt > now) {
     // Key first, then message, in one transaction: whoever hears the message and reads finds the key.
-    const results = await deps.redis.multi().set(key(input.jti), "1", "EX", ttlSeconds(input.expiresAt, now)).publish(REVOCATION_CHANNEL, input.jti).exec();
-    const failure = results === null ? new Error("Redis aborted the revocation's transaction") : results.find(([error]) => error)?.[0];
-    if (failure) throw failure;
+    await execOrThrow(deps.redis.multi().set(key(input.jti), "1", "EX", ttlSeconds(input.expiresAt, now)).publish(REVOCATION_CHANNEL, input.jti), "the revocation");
   }
 }
 
@@ -75,8 +80,6 @@ export async function warmRevocations(deps: RevocationDeps): Promise<number> {
   const pipeline = deps.redis.pipeline();
   for (const row of rows) pipeline.set(key(row.jti), "1", "EX", ttlSeconds(row.expiresAt, now));
   pipeline.set(LOADED_KEY, now.toISOString());
-  const results = await pipeline.exec();
-  const failure = results === null ? new Error("Redis aborted the revocations' reload") : results.find(([error]) => error)?.[0];
-  if (failure) throw failure;
+  await execOrThrow(pipeline, "the revocations' reload");
   return rows.length;
 }

@@ -129,7 +129,7 @@ describe("appending after a known head", () => {
     expect(verifyEventChain(events)).toEqual({ ok: true });
   });
 
-  it("commits without waiting for the WAL flush only when asked, and only for its own statement", async () => {
+  it("an append that does not wait for the WAL flush is committed and visible at once, and leaves the connection's setting as it was", async () => {
     // One connection, so the setting read after the append is the one the append ran on.
     const single = createDatabase(testDb.url, { max: 1 });
     try {

@@ -105,16 +105,16 @@ export function createUsageMeter(deps: { db: Db; redis: Redis; log: Pick<Fastify
   const reading = new Map<string, { readers: number; newest: Totals | null }>();
   let timer: NodeJS.Timeout | null = null;
 
-  /** Keeps totals at `version` if they are newer than what was heard, and if they may be trusted. */
-  function hear(counterKey: string, version: number, totals: Count, epoch: number | null): void {
+  /** Keeps totals if they are newer than what was heard, and if they may be trusted. */
+  function hear(counterKey: string, totals: Totals, epoch: number | null): void {
     const known = heard.get(counterKey);
     if (known) {
-      if (version > known.version) Object.assign(known, totals, { version });
+      if (totals.version > known.version) Object.assign(known, totals);
       return;
     }
     if (epoch === null || !push?.live || push.epoch !== epoch) return;
     if (heard.size >= MAX_HEARD) heard.clear();
-    heard.set(counterKey, { ...totals, version, epoch });
+    heard.set(counterKey, { ...totals, epoch });
   }
 
   push?.on(USAGE_CHANNEL, (message) => {
@@ -124,7 +124,7 @@ export function createUsageMeter(deps: { db: Db; redis: Redis; log: Pick<Fastify
     const read = reading.get(counterKey);
     if (read && (read.newest === null || totals.version > read.newest.version)) read.newest = totals;
     // Only runs read here are kept current; a run first heard of now is read when it is asked for.
-    if (heard.has(counterKey)) hear(counterKey, totals.version, totals, null);
+    if (heard.has(counterKey)) hear(counterKey, totals, null);
   });
 
   /** Sends the run's held count; resolves with the counter's totals after it, null if not counted. */
@@ -142,7 +142,7 @@ export function createUsageMeter(deps: { db: Db; redis: Redis; log: Pick<Fastify
           return null;
         }
         const totals = { version: Number(answer[0]), tokens: Number(answer[1]), costMinor: Number(answer[2]) };
-        hear(counterKey, totals.version, totals, null);
+        hear(counterKey, totals, null);
         return totals;
       },
       (error: unknown) => {
@@ -185,8 +185,8 @@ export function createUsageMeter(deps: { db: Db; redis: Redis; log: Pick<Fastify
       let totals: Totals = { version: Number(values[2] ?? 0), tokens: Number(values[0] ?? 0), costMinor: Number(values[1] ?? 0) };
       const afterSend = await sent;
       if (afterSend && afterSend.version > totals.version) totals = afterSend;
-      hear(counterKey, totals.version, totals, epoch);
-      if (read.newest && heard.has(counterKey)) hear(counterKey, read.newest.version, read.newest, null);
+      hear(counterKey, totals, epoch);
+      if (read.newest && heard.has(counterKey)) hear(counterKey, read.newest, null);
       return usage(totals);
     } finally {
       if (--read.readers === 0) reading.delete(counterKey);
