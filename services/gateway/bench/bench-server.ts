@@ -9,17 +9,23 @@
  */
 import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
-import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { agents, createDatabase, keyringFrom, newId, policies, runs, seal, sealBinding, secrets, tenants } from "@clawea/db";
 import { mintCst } from "@clawea/policy";
 import { b64uDecode, b64uEncode, generateKeyPair, hashJcsB64u, keyPairFromSeed } from "@clawea/protocol";
 import { createTestDatabase } from "@clawea/testkit";
-import { buildGatewayApp } from "../src/app.js";
-import { createRunAuthenticator, GATEWAY_AUDIENCE } from "../src/auth/run-context.js";
-import { chainCommitOf } from "../src/config.js";
-import { createGatewayPush } from "../src/push/gateway-push.js";
-import { superviseWorkers } from "../src/process/workers.js";
+
+// The gateway as production runs it, compiled (`pnpm bench` builds it first), not tsx's transpile of its
+// source, which keeps function names by wrapping them in calls (1% of a call's CPU); typed by the source.
+const dist = (path: string): Promise<unknown> => import(new URL(`../dist/${path}`, import.meta.url).href);
+const { buildGatewayApp } = (await dist("app.js")) as typeof import("../src/app.js");
+const { createRunAuthenticator, GATEWAY_AUDIENCE } = (await dist("auth/run-context.js")) as typeof import("../src/auth/run-context.js");
+const { chainCommitOf } = (await dist("config.js")) as typeof import("../src/config.js");
+const { createGatewayPush } = (await dist("push/gateway-push.js")) as typeof import("../src/push/gateway-push.js");
+const { superviseWorkers } = (await dist("process/workers.js")) as typeof import("../src/process/workers.js");
 
 interface WorkerSetup {
   databaseUrl: string;
@@ -53,8 +59,11 @@ async function serve(setup: WorkerSetup): Promise<void> {
   });
   // Workers of one primary that all listen on port 0 share one port.
   await app.listen({ host: "127.0.0.1", port: 0 });
-  if (process.env.BENCH_LOOP === "1") watchLoop();
+  if (process.env.BENCH_LOOP === "1") watchLoop(app.server);
+  const allocations = process.env.BENCH_ALLOC;
+  const stopSampling = allocations ? await sampleAllocations() : undefined;
   const stop = async () => {
+    if (allocations && stopSampling) await stopSampling(`${allocations}.${process.pid}.heapprofile`);
     await app.close();
     await push?.close();
     await redis.quit();
@@ -66,22 +75,37 @@ async function serve(setup: WorkerSetup): Promise<void> {
 }
 
 /**
- * BENCH_LOOP=1: every 2 s, the worker's event-loop delay (p50/p99/max) and its GC pauses (count, p50,
- * max, total) on stderr: where a latency's tail comes from.
+ * BENCH_LOOP=1: every 2 s, the worker's CPU time per call served (user + system), its event-loop delay
+ * (p50/p99/max) and its GC pauses (count, p50, max, total) on stderr: what a call costs, and where a
+ * latency's tail comes from. CPU per call is steadier than calls/s on a machine whose speed drifts.
  */
-function watchLoop(): void {
+function watchLoop(server: import("node:http").Server): void {
+  let calls = 0;
+  server.on("request", () => calls++);
+  let cpu = process.cpuUsage();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const pauses: number[] = [];
-  new PerformanceObserver((list) => pauses.push(...list.getEntries().map((entry) => entry.duration))).observe({ entryTypes: ["gc"] });
+  let major = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      pauses.push(entry.duration);
+      if ((entry as { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) major++;
+    }
+  }).observe({ entryTypes: ["gc"] });
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
   setInterval(() => {
     const gc = pauses.splice(0).sort((a, b) => a - b);
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const perCall = calls > 0 ? `${Math.round((used.user + used.system) / calls)} us CPU per call (${Math.round(used.system / calls)} system), ${calls} calls | ` : "";
+    calls = 0;
     process.stderr.write(
-      `event-loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms | ` +
-        `gc ${gc.length} pauses, p50 ${(gc[gc.length >> 1] ?? 0).toFixed(1)} max ${(gc.at(-1) ?? 0).toFixed(1)} total ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms\n`,
+      `${perCall}event-loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms | ` +
+        `gc ${gc.length} pauses, p50 ${(gc[gc.length >> 1] ?? 0).toFixed(1)} max ${(gc.at(-1) ?? 0).toFixed(1)} total ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms (${major} not scavenges), heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB\n`,
     );
     delay.reset();
+    major = 0;
   }, 2000).unref();
 }
 
@@ -171,4 +195,22 @@ if (cluster.isWorker) {
   await superviseWorkers({ count, log, env: { BENCH_WORKER_SETUP: JSON.stringify(setup) } });
   await cleanUp();
   process.exit(0);
+}
+
+/**
+ * BENCH_ALLOC=<path prefix>: V8's sampling heap profile of everything each worker allocates until it
+ * stops, collected objects included (what `--heap-prof` leaves out, and what the scavenger pays for),
+ * written to `<prefix>.<pid>.heapprofile`, which Chrome's DevTools open.
+ */
+async function sampleAllocations(): Promise<(path: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
+  await post("HeapProfiler.enable");
+  await post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async (path) => {
+    const { profile } = await post<{ profile: unknown }>("HeapProfiler.stopSampling");
+    writeFileSync(path, JSON.stringify(profile));
+  };
 }

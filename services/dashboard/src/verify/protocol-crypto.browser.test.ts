@@ -21,6 +21,12 @@ describe("the browser twin of @clawea/protocol's crypto module", () => {
     for (const input of ["", "é ✓ 𝄞", randomBytes(1000)]) expect(hex(browser.sha256(input))).toBe(createHash("sha256").update(input).digest("hex"));
     const [left, right] = [randomBytes(32), randomBytes(32)];
     expect(hex(browser.sha256Pair(left, right))).toBe(createHash("sha256").update(left).update(right).digest("hex"));
+    // Digests whose base64 holds "+", "/" and padding: all three must come out base64url.
+    for (let i = 0; i < 50; i++) {
+      const input = randomBytes(40);
+      expect(browser.sha256Base64url(input)).toBe(createHash("sha256").update(input).digest("base64url"));
+    }
+    expect(browser.sha256Base64url("abc")).toBe(createHash("sha256").update("abc").digest("base64url"));
   });
 
   it("signs and verifies RFC 8032 test 2, and agrees with node:crypto both ways", () => {

@@ -17,6 +17,13 @@ export function sha256(data: Uint8Array | string): Uint8Array {
   return nobleSha256(bytesOf(data));
 }
 
+/** The base64url SHA-256 digest. */
+export function sha256Base64url(data: Uint8Array | string): string {
+  let binary = "";
+  for (const byte of sha256(data)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 /** sha256(left || right): the Merkle node hash. */
 export function sha256Pair(left: Uint8Array, right: Uint8Array): Uint8Array {
   return nobleSha256.create().update(left).update(right).digest();
