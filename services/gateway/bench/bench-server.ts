@@ -18,7 +18,7 @@ import { mintCst } from "@clawea/policy";
 import { b64uDecode, b64uEncode, generateKeyPair, hashJcsB64u, keyPairFromSeed } from "@clawea/protocol";
 import { createTestDatabase } from "@clawea/testkit";
 
-// The gateway as production runs it, compiled (`pnpm bench` builds it first), not tsx's transpile of its
+// The gateway as production runs it, compiled (its `bench` script compiles it first), not tsx's transpile of its
 // source, which keeps function names by wrapping them in calls (1% of a call's CPU); typed by the source.
 const dist = (path: string): Promise<unknown> => import(new URL(`../dist/${path}`, import.meta.url).href);
 const { buildGatewayApp } = (await dist("app.js")) as typeof import("../src/app.js");
