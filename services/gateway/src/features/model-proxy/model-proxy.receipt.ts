@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ModelIdentityTier } from "@clawea/policy";
-import { b64uEncode, hashJcsB64u, signEnvelope, utf8, type KeyPair, type ReasonCode, type SignedEnvelope } from "@clawea/protocol";
+import { hashJcsB64u, signEnvelope, type KeyPair, type ReasonCode, type SignedEnvelope } from "@clawea/protocol";
 import type { GatewayReceiptPayload, ModelIdentity } from "@clawea/schema";
 import type { RunContext } from "../../auth/run-context.js";
 import { MAX_RECEIPT_TOKENS, type ModelApi, type TokenUsage } from "./model-proxy.domain.js";
@@ -103,7 +103,7 @@ export function signReceipt(facts: ReceiptFacts, gatewayId: string, signer: KeyP
 }
 
 export function encodeReceipt(envelope: GatewayReceiptEnvelope): string {
-  return b64uEncode(utf8(JSON.stringify(envelope)));
+  return Buffer.from(JSON.stringify(envelope)).toString("base64url");
 }
 
 /** An SSE comment line, which OpenAI and Anthropic clients skip, after the stream's last event. */
