@@ -153,19 +153,6 @@ function writeWhole(res: ServerResponse, status: number, headers: Record<string,
   res.end(body);
 }
 
-/** Resolves when the client can take more, or has gone (the caller checks which). */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
-}
-
 /** The call's `llm_call` event as it is being written, readable at once (`state`) or awaited (`written`). */
 interface ChainWrite {
   state: "pending" | "written" | "failed";
@@ -351,41 +338,48 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     let passedTail: Buffer = Buffer.alloc(0);
     /** From the terminal event on, until the call's event is written. */
     let held: Buffer[] | null = null;
-    const pass = async (bytes: Buffer) => {
+    const body = answer.body;
+    // Chunk by chunk as the events bring them (an async iterator costs a promise per chunk); a client
+    // that cannot take more pauses the upstream until it drains.
+    const pass = (bytes: Buffer) => {
       hash.update(bytes);
       if (chain.state !== "written") passedTail = Buffer.concat([passedTail, bytes]).subarray(-32);
-      if (!res.write(bytes)) await drained(res);
+      if (!res.write(bytes)) body.pause();
     };
+    const resume = () => body.resume();
+    res.on("drain", resume);
     let failure: ReasonCode | null = null;
     try {
-      for await (const chunk of answer.body as AsyncIterable<Buffer>) {
-        tap.write(chunk);
-        if (kept && keptBytes <= REPLAY_MAX_BYTES) {
-          keptBytes += chunk.length;
-          kept.push(chunk);
-        }
-        if (held && chain.state === "written") {
-          for (const bytes of held) await pass(bytes);
-          held = null;
-        }
-        if (held) {
-          held.push(chunk);
-          continue;
-        }
-        const terminal = chain.state === "written" ? null : terminalEventStart(passedTail, chunk);
-        if (terminal === null) {
-          await pass(chunk);
-          continue;
-        }
-        if (terminal > 0) await pass(chunk.subarray(0, terminal));
-        held = [chunk.subarray(terminal)];
-      }
+      await new Promise<void>((resolve, reject) => {
+        body.on("data", (chunk: Buffer) => {
+          tap.write(chunk);
+          if (kept && keptBytes <= REPLAY_MAX_BYTES) {
+            keptBytes += chunk.length;
+            kept.push(chunk);
+          }
+          if (held && chain.state === "written") {
+            for (const bytes of held) pass(bytes);
+            held = null;
+          }
+          if (held) return void held.push(chunk);
+          const terminal = chain.state === "written" ? null : terminalEventStart(passedTail, chunk);
+          if (terminal === null) return pass(chunk);
+          if (terminal > 0) pass(chunk.subarray(0, terminal));
+          held = [chunk.subarray(terminal)];
+        });
+        body.once("error", reject);
+        body.once("end", resolve);
+      });
     } catch (error) {
       failure = isClientGone() ? "CLIENT_DISCONNECTED" : chain.state === "failed" ? "DEPENDENCY_UNAVAILABLE" : transportFailureCode(error);
+    } finally {
+      res.off("drain", resume);
     }
     tap.end();
     if (failure === null && !(await chain.written)) failure = "DEPENDENCY_UNAVAILABLE";
-    if (failure === null && held) for (const bytes of held) await pass(bytes);
+    // Set by the data handler, which the compiler's flow analysis does not follow.
+    const rest = held as Buffer[] | null;
+    if (failure === null && rest) for (const bytes of rest) pass(bytes);
     if (failure !== null && !isClientGone()) {
       // The 200 is already sent: the failure ends the stream as the family's own error event.
       const detail = failure === "DEPENDENCY_UNAVAILABLE" ? WITHHELD_DETAIL : REASON_CODES[failure].message;

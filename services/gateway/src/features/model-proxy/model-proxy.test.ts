@@ -16,7 +16,7 @@ import { createCallWriter } from "./model-proxy.writer.js";
 import { createUsageMeter, USAGE_CHANNEL } from "./model-proxy.meter.js";
 import { modelProxyRepo, type StoredCall } from "./model-proxy.repo.js";
 import { UsageTally } from "./model-proxy.domain.js";
-import { startScriptedUpstream, type ScriptedUpstream } from "./scripted-upstream.test-support.js";
+import { BULK_BYTES, startScriptedUpstream, type ScriptedUpstream } from "./scripted-upstream.test-support.js";
 
 type Receipt = SignedEnvelope<Record<string, unknown> & { binding: Record<string, unknown>; metadata: Record<string, unknown> }>;
 
@@ -178,6 +178,28 @@ describe("OpenAI chat completions", () => {
       ["tokens_in", "openai/gpt-test", 12, gw.agent.agentId, "tpl_reference_small"],
       ["tokens_out", "openai/gpt-test", 5, gw.agent.agentId, "tpl_reference_small"],
     ]);
+  });
+
+  it("holds a stream's upstream back while its client does not read, and passes every byte once it does", async () => {
+    const runId = freshRun();
+    const chain = chainFor(runId);
+    const res = await post("/v1/chat/completions", chat("openai/gpt-test-bulk", { stream: true }), { runId, headers: { "x-event-hash": chain[0]!.event_hash_b64u } });
+    expect(res.status).toBe(200);
+    // Nothing read: once the buffers on the way are full, the upstream cannot write more.
+    let sent = -1;
+    await eventually(async () => {
+      const now = openai.bulkSent();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return now > 0 && now === openai.bulkSent() ? ((sent = now), true) : undefined;
+    }, 10_000);
+    expect(sent).toBeLessThan(BULK_BYTES);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(openai.bulkSent()).toBe(BULK_BYTES);
+    const { stream, receipt } = splitTrailer(bytes.toString("utf8"));
+    expect(stream.length).toBeGreaterThan(BULK_BYTES);
+    expect(stream.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect(receipt.payload).toMatchObject({ response_hash_b64u: sha256B64u(Buffer.from(stream)), metadata: { status: "success", stream: true } });
+    expectVerifiable(receipt, chain);
   });
 
   it("infers the provider of a bare model and passes tool calls through", async () => {

@@ -3,6 +3,7 @@
  * upstream timeout applied to the headers and to every gap between body chunks (a stream that stalls
  * fails, a long one that keeps flowing does not), and failures named by reason code.
  */
+import type { Readable } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
 
 export interface UpstreamClient {
@@ -42,14 +43,20 @@ export function transportFailureCode(error: unknown): "UPSTREAM_TIMEOUT" | "UPST
   return typeof code === "string" && TIMEOUT_CODES.has(code) ? "UPSTREAM_TIMEOUT" : "UPSTREAM_ERROR";
 }
 
-/** Reads a whole body, refusing one larger than `maxBytes` (it is then an upstream error, not an answer). */
-export async function readBody(body: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) throw Object.assign(new Error(`upstream answer exceeds ${maxBytes} bytes`), { code: "CLAWEA_UPSTREAM_TOO_LARGE" });
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+/**
+ * Reads a whole body, refusing one larger than `maxBytes` (it is then an upstream error, not an answer).
+ * By its events rather than async iteration, which costs a promise and an iterator step per chunk.
+ */
+export function readBody(body: Readable, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return void body.destroy(Object.assign(new Error(`upstream answer exceeds ${maxBytes} bytes`), { code: "CLAWEA_UPSTREAM_TOO_LARGE" }));
+      chunks.push(chunk);
+    });
+    body.once("error", reject);
+    body.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  });
 }

@@ -2,7 +2,8 @@
 // formats (JSON bodies, SSE framing with `data:` / `event:` lines and blank-line separators). What they
 // do is chosen by the model name's suffix: `-tools`, `-e400`, `-e401` (echoes the key), `-e429`,
 // `-e500`, `-hang` (never answers), `-stall` (one chunk, then silence), `-reset` (one chunk, then the
-// connection dies), `-gated` (one chunk, then the rest when the test opens the gate).
+// connection dies), `-gated` (one chunk, then the rest when the test opens the gate), `-bulk` (BULK_BYTES
+// of content in 64 KiB events, each written only when the socket takes more).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -16,11 +17,16 @@ export interface RecordedRequest {
   aborted: boolean;
 }
 
+const BULK_EVENT_CHARS = 64 * 1024;
+export const BULK_BYTES = 2048 * BULK_EVENT_CHARS;
+
 export interface ScriptedUpstream {
   url: string;
   requests: RecordedRequest[];
   /** The next `-gated` stream continues after this is called. */
   openGate(): void;
+  /** Content bytes of the latest `-bulk` stream written to the socket so far. */
+  bulkSent(): number;
   /** Resolves when the next request for a model with this suffix arrives (ask before sending it). */
   nextArrival(suffix: string): Promise<RecordedRequest>;
   close(): Promise<void>;
@@ -125,6 +131,7 @@ export async function startScriptedUpstream(family: "openai" | "anthropic"): Pro
   const waiters: { suffix: string; resolve: (r: RecordedRequest) => void }[] = [];
   let gate: () => void = () => undefined;
   let gateOpened = new Promise<void>((resolve) => (gate = resolve));
+  let bulkSent = 0;
 
   async function answer(recorded: RecordedRequest, res: ServerResponse): Promise<void> {
     if (recorded.method === "GET" && recorded.path.startsWith("/v1/models")) {
@@ -170,6 +177,16 @@ export async function startScriptedUpstream(family: "openai" | "anthropic"): Pro
       await gateOpened;
       gateOpened = new Promise<void>((resolve) => (gate = resolve));
     }
+    if (suffix === "-bulk") {
+      bulkSent = 0;
+      const content = "x".repeat(BULK_EVENT_CHARS);
+      const event = sse({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+      while (bulkSent < BULK_BYTES && !res.destroyed) {
+        const more = res.write(event);
+        bulkSent += content.length;
+        if (!more) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+      }
+    }
     // Split one event across two writes: the gateway must not care where chunks break.
     for (const event of rest) {
       const cut = Math.floor(event.length / 2);
@@ -211,6 +228,7 @@ export async function startScriptedUpstream(family: "openai" | "anthropic"): Pro
     url: `http://127.0.0.1:${port}`,
     requests,
     openGate: () => gate(),
+    bulkSent: () => bulkSent,
     nextArrival: (suffix) => new Promise((resolve) => waiters.push({ suffix, resolve })),
     async close() {
       gate();
