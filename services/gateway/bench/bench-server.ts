@@ -11,7 +11,7 @@ import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
-import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { agents, createDatabase, keyringFrom, newId, policies, runs, seal, sealBinding, secrets, tenants } from "@clawea/db";
 import { mintCst } from "@clawea/policy";
@@ -75,13 +75,26 @@ async function serve(setup: WorkerSetup): Promise<void> {
 }
 
 /**
- * BENCH_LOOP=1: every 2 s, the worker's CPU time per call served (user + system), its event-loop delay
- * (p50/p99/max) and its GC pauses (count, p50, max, total) on stderr: what a call costs, and where a
- * latency's tail comes from. CPU per call is steadier than calls/s on a machine whose speed drifts.
+ * BENCH_LOOP=1: every 2 s, the worker's CPU time per call served (user + system), its own time to a
+ * stream's first byte (from the request event to the first body write: what of a caller's TTFB is
+ * spent inside the gateway once it reads the request), its event-loop delay (p50/p99/max) and its GC
+ * pauses (count, p50, max, total) on stderr: what a call costs, and where a latency's tail comes from.
+ * CPU per call is steadier than calls/s on a machine whose speed drifts.
  */
 function watchLoop(server: import("node:http").Server): void {
   let calls = 0;
-  server.on("request", () => calls++);
+  const firstBytes: number[] = [];
+  server.prependListener("request", (_req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+    calls++;
+    const t0 = performance.now();
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    let seen = false;
+    res.write = ((...args: unknown[]) => {
+      if (!seen) firstBytes.push(performance.now() - t0);
+      seen = true;
+      return write(...args);
+    }) as typeof res.write;
+  });
   let cpu = process.cpuUsage();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
@@ -98,10 +111,12 @@ function watchLoop(server: import("node:http").Server): void {
     const gc = pauses.splice(0).sort((a, b) => a - b);
     const used = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
+    const fb = firstBytes.splice(0).sort((a, b) => a - b);
+    const fbText = fb.length ? `first body byte p50 ${fb[fb.length >> 1]!.toFixed(2)} p99 ${fb[Math.floor(fb.length * 0.99)]!.toFixed(2)} max ${fb.at(-1)!.toFixed(1)} | ` : "";
     const perCall = calls > 0 ? `${Math.round((used.user + used.system) / calls)} us CPU per call (${Math.round(used.system / calls)} system), ${calls} calls | ` : "";
     calls = 0;
     process.stderr.write(
-      `${perCall}event-loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms | ` +
+      `${perCall}${fbText}event-loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms | ` +
         `gc ${gc.length} pauses, p50 ${(gc[gc.length >> 1] ?? 0).toFixed(1)} max ${(gc.at(-1) ?? 0).toFixed(1)} total ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms (${major} not scavenges), heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB\n`,
     );
     delay.reset();

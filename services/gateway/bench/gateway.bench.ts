@@ -5,7 +5,9 @@
  * gateway call is authenticated, policy-checked, appended to its run's event chain, signed, stored
  * and metered. GATEWAY_CHAIN_COMMIT (async, the default, or sync) reaches the gateway; BENCH_LOOP=1 has it
  * print its event-loop delay and GC pauses every 2 s; BENCH_PUSH=0 has it read revocation and budget from
- * Redis on every call. No assertions. Issue 5's targets: added p50 < 2 ms and p99 < 10 ms at 1 and 50
+ * Redis on every call. Each line warms the gateway (BENCH_WARMUP_SECONDS, default 10), then measures
+ * direct and gateway for BENCH_SECONDS each (default 8) in BENCH_WINDOWS alternating windows (default
+ * 4). No assertions. Issue 5's targets: added p50 < 2 ms and p99 < 10 ms at 1 and 50
  * concurrent streams, >= 2,000 non-streaming calls/s.
  *
  * Lines (BENCH_ONLY=a,b picks some):
@@ -30,12 +32,13 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 
 const only = process.env.BENCH_ONLY?.split(",");
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
 // A cold gateway takes about 5 s of saturating load to reach its steady rate (JIT tiers, heap sizing,
 // pools and caches filling): over the first 2 s it serves half as many calls, at four times the CPU per
 // call. Each line is measured after 10 s of its own load, and prints the warm-up's rate beside it.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
 const OPEN_RATE = 1000;
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 4);
 /** How long the upstream's paced stream lasts (bench-upstream.ts: 10 chunks 20 ms apart). */
 const PACED_STREAM_MS = 220;
 
@@ -54,6 +57,14 @@ interface Sample {
   ttfbMs: number[];
   errors: number;
   perSecond: number;
+  seconds: number;
+}
+
+/** The samples of several windows as one. */
+function merged(samples: Sample[]): Sample {
+  const seconds = samples.reduce((sum, sample) => sum + sample.seconds, 0);
+  const totalMs = samples.flatMap((sample) => sample.totalMs);
+  return { totalMs, ttfbMs: samples.flatMap((sample) => sample.ttfbMs), errors: samples.reduce((sum, sample) => sum + sample.errors, 0), perSecond: totalMs.length / seconds, seconds };
 }
 
 interface Target {
@@ -83,7 +94,7 @@ async function closedLoop(target: Target, body: string, concurrency: number, dur
   const origin = new URL(target.url);
   const pool = new Pool(origin.origin, { connections: concurrency, pipelining: 1 });
   const prefix = origin.pathname.replace(/\/$/, "");
-  const sample: Sample = { totalMs: [], ttfbMs: [], errors: 0, perSecond: 0 };
+  const sample: Sample = { totalMs: [], ttfbMs: [], errors: 0, perSecond: 0, seconds: 0 };
   const started = performance.now();
   const deadline = started + durationMs;
   await Promise.all(
@@ -95,7 +106,8 @@ async function closedLoop(target: Target, body: string, concurrency: number, dur
       }
     }),
   );
-  sample.perSecond = sample.totalMs.length / ((performance.now() - started) / 1000);
+  sample.seconds = (performance.now() - started) / 1000;
+  sample.perSecond = sample.totalMs.length / sample.seconds;
   await pool.close();
   return sample;
 }
@@ -105,7 +117,7 @@ async function openLoop(target: Target, body: string, rate: number, connections:
   const origin = new URL(target.url);
   const pool = new Pool(origin.origin, { connections, pipelining: 1 });
   const prefix = origin.pathname.replace(/\/$/, "");
-  const sample: Sample = { totalMs: [], ttfbMs: [], errors: 0, perSecond: 0 };
+  const sample: Sample = { totalMs: [], ttfbMs: [], errors: 0, perSecond: 0, seconds: 0 };
   const started = performance.now();
   const calls: Promise<void>[] = [];
   for (let i = 0; i < (rate * durationMs) / 1000; i++) {
@@ -116,7 +128,8 @@ async function openLoop(target: Target, body: string, rate: number, connections:
     calls.push(call(pool, target, prefix, i % connections, body, sample, due));
   }
   await Promise.all(calls);
-  sample.perSecond = sample.totalMs.length / ((performance.now() - started) / 1000);
+  sample.seconds = (performance.now() - started) / 1000;
+  sample.perSecond = sample.totalMs.length / sample.seconds;
   await pool.close();
   return sample;
 }
@@ -164,10 +177,16 @@ try {
   for (const line of LINES) {
     if (only && !only.includes(line.name)) continue;
     const body = chatBody(`openai/${line.model}`, line.stream);
-    const base = await line.run(direct, chatBody(line.model, line.stream), DURATION_MS);
-    // Right before the measurement: a gateway left idle while the baseline runs gives its heap back.
     const warm = await line.run(via, body, WARMUP_MS);
-    const measured = await line.run(via, body, DURATION_MS);
+    // Baseline and gateway in alternating windows, so a drift of the machine's speed (it moves by up to
+    // 2x within minutes) falls on both; the gateway stays warm, idle for one window at a time.
+    const windows: { base: Sample[]; measured: Sample[] } = { base: [], measured: [] };
+    for (let i = 0; i < WINDOWS; i++) {
+      windows.base.push(await line.run(direct, chatBody(line.model, line.stream), DURATION_MS / WINDOWS));
+      windows.measured.push(await line.run(via, body, DURATION_MS / WINDOWS));
+    }
+    const base = merged(windows.base);
+    const measured = merged(windows.measured);
     const metric = line.stream ? measured.ttfbMs : measured.totalMs;
     const baseline = line.stream ? base.ttfbMs : base.totalMs;
     const fullStream = line.stream ? `   to end: added p50 ${ms(percentile(measured.totalMs, 50) - percentile(base.totalMs, 50))}` : "";
