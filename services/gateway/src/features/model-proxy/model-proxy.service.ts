@@ -329,7 +329,9 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       "cache-control": "no-cache",
       "x-accel-buffering": "no",
     });
-    res.flushHeaders();
+    // The status line goes out at once while the model has not begun; when its first bytes came with its
+    // headers (as they usually do), they travel together: one socket write and one wake-up less.
+    if (answer.body.readableLength === 0) res.flushHeaders();
     const hash = createHash("sha256");
     const tap = new SseUsageTap();
     const kept: Buffer[] | null = call.claim ? [] : null;
