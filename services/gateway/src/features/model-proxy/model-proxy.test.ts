@@ -180,6 +180,24 @@ describe("OpenAI chat completions", () => {
     ]);
   });
 
+  it("answers a stream's status at once while the model has not begun, and its first bytes with it when they came together", async () => {
+    // The upstream sent its headers only: the caller has its 200 before any token exists.
+    const late = await Promise.race([
+      post("/v1/chat/completions", chat("openai/gpt-test-late", { stream: true }), { runId: freshRun() }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no headers before the first token")), 3_000)),
+    ]);
+    expect(late.status).toBe(200);
+    expect(late.headers.get("x-clawea-receipt-id")).toMatch(/^gwr_/);
+    openai.openGate();
+    expect(splitTrailer(await late.text()).stream.trimEnd().endsWith("data: [DONE]")).toBe(true);
+
+    const together = await post("/v1/chat/completions", chat("openai/gpt-test-gated", { stream: true }), { runId: freshRun() });
+    const reader = together.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"role":"assistant"');
+    openai.openGate();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
+  });
+
   it("holds a stream's upstream back while its client does not read, and passes every byte once it does", async () => {
     const runId = freshRun();
     const chain = chainFor(runId);

@@ -2,7 +2,8 @@
 // formats (JSON bodies, SSE framing with `data:` / `event:` lines and blank-line separators). What they
 // do is chosen by the model name's suffix: `-tools`, `-e400`, `-e401` (echoes the key), `-e429`,
 // `-e500`, `-hang` (never answers), `-stall` (one chunk, then silence), `-reset` (one chunk, then the
-// connection dies), `-gated` (one chunk, then the rest when the test opens the gate), `-bulk` (BULK_BYTES
+// connection dies), `-gated` (one chunk, then the rest when the test opens the gate), `-late` (headers,
+// then every chunk when the test opens the gate), `-bulk` (BULK_BYTES
 // of content in 64 KiB events, each written only when the socket takes more).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -166,6 +167,11 @@ export async function startScriptedUpstream(family: "openai" | "anthropic"): Pro
       return;
     }
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+    if (suffix === "-late") {
+      res.flushHeaders();
+      await gateOpened;
+      gateOpened = new Promise<void>((resolve) => (gate = resolve));
+    }
     const [first, ...rest] = script.events;
     res.write(first ?? "");
     if (suffix === "-stall") return;
