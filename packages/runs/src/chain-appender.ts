@@ -5,8 +5,11 @@
  * kept, so the usual write is one conditional statement (`appendRunEventsAfter`) instead of a
  * transaction of five round trips holding the run's lock; a run whose head moved (another plane
  * appended) is re-read and tried again, and after a few lost races it is appended under the run's
- * lock, which always makes progress.
+ * lock, which always makes progress. An event that need not be written at once (a stream's, whose
+ * answer runs on for a while) may linger for company: it rides with the next write, or is written when
+ * its wait ends or its caller hurries it.
  */
+import { performance } from "node:perf_hooks";
 import type { Db } from "@clawea/db";
 import { appendRunEvents, appendRunEventsAfter, readChainHeads, type AppendedEvent, type AppendEventInput, type AppendOptions, type ChainHead } from "./run-chain.js";
 
@@ -20,13 +23,26 @@ const MAX_WRITES_IN_FLIGHT = 4;
 const OPTIMISTIC_ATTEMPTS = 3;
 const MAX_KNOWN_HEADS = 50_000;
 
+export interface AppendTiming {
+  /**
+   * How long the event may wait for others to share its statement (default 0: it is written on the
+   * next turn, with whatever arrived meanwhile). Any write the appender makes before then takes it
+   * along, so a wait ends early whenever there is company.
+   */
+  lingerMs?: number;
+  /** Ends the wait: once it settles, the event is written at once. */
+  hurry?: Promise<unknown>;
+}
+
 export interface ChainAppender {
   /** Appends the event; null when the tenant has no such run (nothing is written). */
-  append(input: AppendEventInput): Promise<AppendedEvent | null>;
+  append(input: AppendEventInput, timing?: AppendTiming): Promise<AppendedEvent | null>;
 }
 
 interface Pending {
   input: AppendEventInput;
+  /** performance.now() from which the event may be written (0: at once). */
+  dueAt: number;
   resolve: (event: AppendedEvent | null) => void;
   reject: (error: unknown) => void;
 }
@@ -58,6 +74,8 @@ export function createChainAppender(db: Db, options: AppendOptions = {}): ChainA
   const writing = new Set<string>();
   let inFlight = 0;
   let scheduled = false;
+  let lingerTimer: NodeJS.Timeout | null = null;
+  let lingerUntil = Number.POSITIVE_INFINITY;
 
   function remember(key: string, head: ChainHead): void {
     if (known.size >= MAX_KNOWN_HEADS && !known.has(key)) known.clear();
@@ -168,21 +186,47 @@ export function createChainAppender(db: Db, options: AppendOptions = {}): ChainA
     }
   }
 
+  /**
+   * A write on the next turn when an event is due (events arriving together share it); otherwise a
+   * timer for the first one due. Every write takes all that is queued, due or not.
+   */
   function schedule(): void {
-    if (scheduled || queue.length === 0) return;
-    scheduled = true;
-    // On the next turn, so events arriving together share one write.
-    setImmediate(() => {
-      scheduled = false;
-      pump();
-    });
+    if (queue.length === 0) return;
+    let due = Number.POSITIVE_INFINITY;
+    for (const item of queue) due = Math.min(due, item.dueAt);
+    const now = performance.now();
+    if (due <= now) {
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        pump();
+      });
+      return;
+    }
+    if (lingerTimer && lingerUntil <= due) return;
+    if (lingerTimer) clearTimeout(lingerTimer);
+    lingerUntil = due;
+    lingerTimer = setTimeout(() => {
+      lingerTimer = null;
+      lingerUntil = Number.POSITIVE_INFINITY;
+      schedule();
+    }, due - now);
   }
 
   return {
-    append(input) {
+    append(input, timing = {}) {
       return new Promise((resolve, reject) => {
-        queue.push({ input, resolve, reject });
+        const item: Pending = { input, dueAt: timing.lingerMs ? performance.now() + timing.lingerMs : 0, resolve, reject };
+        queue.push(item);
         schedule();
+        timing.hurry?.then(
+          () => {
+            item.dueAt = 0;
+            schedule();
+          },
+          () => undefined,
+        );
       });
     },
   };

@@ -5,4 +5,4 @@ export { artifactStore, fsBlobs, type ArtifactBlobs, type ArtifactStore, type St
 export { s3Blobs, type S3Blobs, type S3BlobsOptions } from "./s3-blobs.js";
 export { isRevoked, REVOCATION_CHANNEL, revokeCst, warmRevocations, type RevocationDeps } from "./revocation.js";
 export { ArtifactConfigError, artifactBlobsFor, artifactStoreConfig, type ArtifactStoreConfig } from "./artifact-config.js";
-export { createChainAppender, type ChainAppender } from "./chain-appender.js";
+export { createChainAppender, type AppendTiming, type ChainAppender } from "./chain-appender.js";

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agents, createDatabase, newId, runs, tenants, type Database } from "@clawea/db";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { agents, createDatabase, newId, poolOf, runs, tenants, type Database } from "@clawea/db";
 import { utf8, verifyEventChain, sha256B64u } from "@clawea/protocol";
 import { createTestDatabase, type TestDatabase } from "@clawea/testkit";
 import { appendRunEvent, appendRunEvents, appendRunEventsAfter, artifactStore, createChainAppender, readChainHeads, canMove, fsBlobs, moveRun, readRunEvents, RunNotFoundError } from "./index.js";
@@ -184,6 +184,59 @@ describe("appending after a known head", () => {
       expect(order).toHaveLength(20);
       expect(order).toEqual([...order].sort((a, b) => a - b));
     }
+  });
+
+  it("lets an event wait for company: lingering events share one write, and a hurry or any other write takes them along", async () => {
+    const runIds = [await newRun(), await newRun(), await newRun()];
+    const appender = createChainAppender(database.db);
+    const query = vi.spyOn(poolOf(database.db), "query");
+    const writes = () => query.mock.calls.filter(([config]) => (config as { name?: string }).name === "run_chain_append_after").length;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      const started = performance.now();
+      const first = appender.append(input(runIds[0]!, { n: 1 }), { lingerMs: 400 });
+      await sleep(20);
+      const second = appender.append(input(runIds[1]!, { n: 2 }), { lingerMs: 400 });
+      await sleep(20);
+      expect(writes()).toBe(0);
+      await Promise.all([first, second]);
+      // Written together when the first one's wait ended.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(395);
+      expect(writes()).toBe(1);
+
+      let hurry!: () => void;
+      const third = appender.append(input(runIds[2]!, { n: 3 }), { lingerMs: 60_000, hurry: new Promise<void>((resolve) => (hurry = resolve)) });
+      const fourth = appender.append(input(runIds[0]!, { n: 4 }), { lingerMs: 60_000 });
+      await sleep(20);
+      expect(writes()).toBe(1);
+      hurry();
+      await Promise.all([third, fourth]);
+      expect(writes()).toBe(2);
+
+      const fifth = appender.append(input(runIds[1]!, { n: 5 }), { lingerMs: 60_000 });
+      await appender.append(input(runIds[2]!, { n: 6 }));
+      expect(await fifth).toMatchObject({ seq: 1 });
+      expect(writes()).toBe(3);
+      for (const runId of runIds) {
+        const events = await readRunEvents(database.db, tenantId, runId);
+        expect(events).toHaveLength(2);
+        expect(verifyEventChain(events)).toEqual({ ok: true });
+      }
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it("keeps a run's events in order when a lingering one is followed by one written at once", async () => {
+    const runId = await newRun();
+    const appender = createChainAppender(database.db);
+    const lingering = appender.append(input(runId, { n: 0 }), { lingerMs: 200 });
+    const atOnce = appender.append(input(runId, { n: 1 }));
+    const [first, second] = await Promise.all([lingering, atOnce]);
+    expect([first!.seq, second!.seq]).toEqual([0, 1]);
+    const events = await readRunEvents(database.db, tenantId, runId);
+    expect(events.map((e) => e.payload["n"])).toEqual([0, 1]);
+    expect(verifyEventChain(events)).toEqual({ ok: true });
   });
 
   it("answers null for runs the tenant does not have, and one refused event fails only its own append", async () => {

@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { approvals, type Db } from "@clawea/db";
 import type { ApprovedScope } from "@clawea/policy";
-import { createChainAppender } from "@clawea/runs";
+import { createChainAppender, type AppendTiming } from "@clawea/runs";
 import type { RunContext } from "../auth/run-context.js";
 import type { ChainCommit } from "../config.js";
 
@@ -30,8 +30,8 @@ export function approvedScopeFor(db: Db) {
  */
 export function chainEventFor(db: Db, now: () => Date, commit: ChainCommit) {
   const appender = createChainAppender(db, { synchronousCommit: commit === "sync" });
-  return async (run: RunContext, payload: Record<string, unknown>): Promise<string | null> => {
-    const event = await appender.append({ tenantId: run.tenantId, runId: run.runId, eventType: "llm_call", actor: "gateway", payload, now: now() });
+  return async (run: RunContext, payload: Record<string, unknown>, timing?: AppendTiming): Promise<string | null> => {
+    const event = await appender.append({ tenantId: run.tenantId, runId: run.runId, eventType: "llm_call", actor: "gateway", payload, now: now() }, timing);
     return event?.event_hash_b64u ?? null;
   };
 }

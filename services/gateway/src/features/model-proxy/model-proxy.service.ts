@@ -11,6 +11,7 @@ import type { FastifyBaseLogger, FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import type { Dispatcher } from "undici";
 import type { Db, Keyring } from "@clawea/db";
+import type { AppendTiming } from "@clawea/runs";
 import { decide, NO_USAGE, type PolicyRequest, type Usage } from "@clawea/policy";
 import { REASON_CODES, sha256B64u, type KeyPair, type ReasonCode } from "@clawea/protocol";
 import type { ProviderRoute } from "../../config.js";
@@ -71,7 +72,7 @@ export interface ModelProxyDeps {
    * is not one of this platform's). Runtimes such as OpenClaw cannot send event hashes, so the gateway
    * binds receipts itself.
    */
-  chainEvent?: (run: RunContext, payload: Record<string, unknown>) => Promise<string | null>;
+  chainEvent?: (run: RunContext, payload: Record<string, unknown>, timing?: AppendTiming) => Promise<string | null>;
   /** Run budget counts pushed by Redis (see `createUsageMeter`). */
   push?: RedisPush | undefined;
 }
@@ -93,6 +94,13 @@ export interface InvokeInput {
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MODEL_LIST_TTL_MS = 60_000;
+/**
+ * How long a stream's `llm_call` event may wait for others to share its statement. Only the stream's
+ * end waits for the event, and the stream hurries it the moment its terminal event arrives (or anything
+ * else needs it), so the wait costs a caller nothing; with many streams open it turns one statement per
+ * call into one per 20 ms, a third of a paced stream's socket writes and wake-ups.
+ */
+const STREAM_CHAIN_LINGER_MS = 20;
 const WITHHELD_DETAIL = "the run's event chain could not be written; the provider's answer was withheld";
 
 interface Call {
@@ -112,6 +120,8 @@ interface Call {
    * null for a run that keeps no chain here.
    */
   chained: Promise<string | null>;
+  /** Ends a streamed call's event's wait for company (see STREAM_CHAIN_LINGER_MS). */
+  hurry: () => void;
 }
 
 interface Outcome {
@@ -156,8 +166,11 @@ function writeWhole(res: ServerResponse, status: number, headers: Record<string,
 /** The call's `llm_call` event as it is being written, readable at once (`state`) or awaited (`written`). */
 interface ChainWrite {
   state: "pending" | "written" | "failed";
-  /** True once the event is in the run's chain (or the run keeps none here), false when it cannot be written. */
-  written: Promise<boolean>;
+  /**
+   * True once the event is in the run's chain (or the run keeps none here), false when it cannot be
+   * written. Asking for it ends the event's wait for company.
+   */
+  written(): Promise<boolean>;
 }
 
 export function createModelProxyService(deps: ModelProxyDeps) {
@@ -289,7 +302,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
     try {
       bytes = await readBody(answer.body, MAX_ANSWER_BYTES);
     } catch (error) {
-      if (!(await chain.written)) return withhold();
+      if (!(await chain.written())) return withhold();
       return fail(call, res, transportFailureCode(error), isClientGone(), { upstreamStatus: answer.statusCode });
     }
     const contentType = header(answer.headers, "content-type") ?? "application/json";
@@ -302,7 +315,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       }
     }
     const responseHash = sha256B64u(bytes);
-    if (!(await chain.written)) return withhold();
+    if (!(await chain.written())) return withhold();
     const envelope = record(call, {
       status: "success",
       reasonCode: null,
@@ -368,6 +381,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
           if (terminal === null) return pass(chunk);
           if (terminal > 0) pass(chunk.subarray(0, terminal));
           held = [chunk.subarray(terminal)];
+          call.hurry();
         });
         body.once("error", reject);
         body.once("end", resolve);
@@ -378,7 +392,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       res.off("drain", resume);
     }
     tap.end();
-    if (failure === null && !(await chain.written)) failure = "DEPENDENCY_UNAVAILABLE";
+    if (failure === null && !(await chain.written())) failure = "DEPENDENCY_UNAVAILABLE";
     // Set by the data handler, which the compiler's flow analysis does not follow.
     const rest = held as Buffer[] | null;
     if (failure === null && rest) for (const bytes of rest) pass(bytes);
@@ -412,21 +426,25 @@ export function createModelProxyService(deps: ModelProxyDeps) {
    * the upstream request is cut off (`abort`), since its answer may not reach the caller.
    */
   function followChain(call: Call, abort: AbortController): ChainWrite {
+    const written = call.chained.then(
+      (eventHash) => {
+        call.input.eventHash = eventHash;
+        chain.state = "written";
+        return true;
+      },
+      (error: unknown) => {
+        chain.state = "failed";
+        abort.abort();
+        call.input.log.error({ err: error, receipt_id: call.receiptId }, "llm_call event not appended");
+        return false;
+      },
+    );
     const chain: ChainWrite = {
       state: "pending",
-      written: call.chained.then(
-        (eventHash) => {
-          call.input.eventHash = eventHash;
-          chain.state = "written";
-          return true;
-        },
-        (error: unknown) => {
-          chain.state = "failed";
-          abort.abort();
-          call.input.log.error({ err: error, receipt_id: call.receiptId }, "llm_call event not appended");
-          return false;
-        },
-      ),
+      written() {
+        call.hurry();
+        return written;
+      },
     };
     return chain;
   }
@@ -463,7 +481,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
       try {
         answer = await sent;
       } catch (error) {
-        if (!(await chain.written)) return withhold();
+        if (!(await chain.written())) return withhold();
         return fail(call, res, transportFailureCode(error), clientGone);
       }
       const contentType = header(answer.headers, "content-type") ?? "";
@@ -478,7 +496,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         } catch {
           // The status already says what happened; an unreadable error body adds nothing.
         }
-        if (!(await chain.written)) return withhold();
+        if (!(await chain.written())) return withhold();
         const code = upstreamStatusCode(answer.statusCode);
         const summary = upstreamErrorSummary(code, bytes, call.providerKey);
         const retryAfter = header(answer.headers, "retry-after");
@@ -579,9 +597,12 @@ export function createModelProxyService(deps: ModelProxyDeps) {
         }
       }
       const receiptId = newReceiptId();
+      // A whole answer waits for its event, so that is written at once; a stream's may wait for company.
+      let hurry: () => void = () => undefined;
+      const timing: AppendTiming = parsed.value.stream ? { lingerMs: STREAM_CHAIN_LINGER_MS, hurry: new Promise<void>((resolve) => (hurry = resolve)) } : {};
       const chained =
         input.eventHash === null && deps.chainEvent
-          ? deps.chainEvent(run, { receipt_id: receiptId, provider: target.provider, model: target.model, api: input.api, request_hash_b64u: requestHash })
+          ? deps.chainEvent(run, { receipt_id: receiptId, provider: target.provider, model: target.model, api: input.api, request_hash_b64u: requestHash }, timing)
           : Promise.resolve(input.eventHash);
       // Settled in forward; until then a rejection is not unhandled.
       chained.catch(() => undefined);
@@ -599,6 +620,7 @@ export function createModelProxyService(deps: ModelProxyDeps) {
           claim,
           startedAt: performance.now(),
           chained,
+          hurry,
         },
         reply.raw,
       );
