@@ -25,8 +25,9 @@ export function approvedScopeFor(db: Db) {
  * Appends `llm_call` events and resolves each with its hash; null when the run has no row here (a run
  * this platform did not start). Batched, one conditional statement per batch in the usual case (see
  * `createChainAppender`): fifty calls in flight share one write instead of each holding the run's lock
- * for a five-round-trip transaction. `async`: committed without waiting for the WAL flush, which the
- * call's receipt batch (a synchronous commit, written just behind the answer) then forces.
+ * for a five-round-trip transaction; a stream's event may wait for company (`timing`). `async`:
+ * committed without waiting for the WAL flush, which the call's receipt batch (a synchronous commit,
+ * written just behind the answer) then forces.
  */
 export function chainEventFor(db: Db, now: () => Date, commit: ChainCommit) {
   const appender = createChainAppender(db, { synchronousCommit: commit === "sync" });
