@@ -191,12 +191,12 @@ export function createChainAppender(db: Db, options: AppendOptions = {}): ChainA
    * timer for the first one due. Every write takes all that is queued, due or not.
    */
   function schedule(): void {
-    if (queue.length === 0) return;
+    // A write already coming takes everything queued.
+    if (scheduled || queue.length === 0) return;
     let due = Number.POSITIVE_INFINITY;
     for (const item of queue) due = Math.min(due, item.dueAt);
     const now = performance.now();
     if (due <= now) {
-      if (scheduled) return;
       scheduled = true;
       setImmediate(() => {
         scheduled = false;

@@ -206,8 +206,9 @@ export function createUsageMeter(deps: { db: Db; redis: Redis; log: Pick<Fastify
     },
     add(tenantId, runId, tokens, costMinor) {
       if (tokens === 0 && costMinor === 0) return;
-      addTo(held, key(tenantId, runId), tokens, costMinor);
-      if (lingerMs <= 0) void send(key(tenantId, runId));
+      const counterKey = key(tenantId, runId);
+      addTo(held, counterKey, tokens, costMinor);
+      if (lingerMs <= 0) void send(counterKey);
       else timer ??= setTimeout(() => void sendAll(), lingerMs);
     },
     flush: sendAll,
