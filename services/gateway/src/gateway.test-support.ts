@@ -46,6 +46,8 @@ export interface TestGateway {
     issuedAt?: Date;
     ttlSeconds?: number;
     grants?: string[];
+    /** Whom the token is for (the gateway's audience unless said). */
+    audience?: string;
   }): Promise<string>;
   close(): Promise<void>;
 }
@@ -142,7 +144,7 @@ export async function startTestGateway(options: { providers?: Record<string, Pro
       return mintCst({
         claims: {
           sub: who.key.did,
-          aud: GATEWAY_AUDIENCE,
+          aud: o.audience ?? GATEWAY_AUDIENCE,
           exp: Math.floor(issuedAt.getTime() / 1000) + (o.ttlSeconds ?? 600),
           policy_hash_b64u: who.policyHash,
           scope: o.grants ?? ["model:invoke", "side_effect:network_egress"],

@@ -460,7 +460,7 @@ describe("denials: a status and a reason code, never 401/403, nothing sent upstr
     expect(res.headers.get("x-clawea-receipt")).toBeNull();
   }
 
-  it("refuses missing, garbage, expired, revoked, forged, ungranted and wrong-run tokens", async () => {
+  it("refuses missing, garbage, expired, revoked, forged, ungranted, misaddressed and wrong-run tokens", async () => {
     const before = openai.requests.length;
     const body = chat("gpt-test");
     await expectDenied(await post("/v1/chat/completions", body, { token: null }), 400, "CST_MALFORMED");
@@ -473,6 +473,7 @@ describe("denials: a status and a reason code, never 401/403, nothing sent upstr
     const [h, p] = (await gw.token()).split(".");
     await expectDenied(await post("/v1/chat/completions", body, { token: `${h}.${p}.${"A".repeat(86)}` }), 400, "CST_SIGNATURE_INVALID");
     await expectDenied(await post("/v1/chat/completions", body, { token: await gw.token({ grants: ["side_effect:network_egress"] }) }), 400, "CST_SCOPE_DENIED");
+    await expectDenied(await post("/v1/chat/completions", body, { token: await gw.token({ audience: "clawea-control-plane" }) }), 400, "CST_AUDIENCE_MISMATCH");
     await expectDenied(await post("/v1/chat/completions", body, { runId: "run_a", headers: { "x-run-id": "run_b" } }), 400, "CST_BINDING_MISMATCH");
     await expectDenied(await post("/v1/messages", body, { token: null, headers: { "x-api-key": "sk-ant-a-real-looking-key" } }), 400, "CST_MALFORMED");
     expect(openai.requests.length).toBe(before);
